@@ -1,0 +1,45 @@
+// swift-tools-version:5.9
+//
+// mlx_lite's native half: the Swift scan engine (SwiftScan), the thin C ABI it
+// exports (ScanABI), and the CPython extension module that calls it (CBridge),
+// linked into one dynamic library that setup.py installs as mlx_lite/_core*.so.
+import PackageDescription
+import Foundation
+
+// CBridge includes Python.h and NumPy's headers; setup.py (and scripts/test.sh)
+// pass their directories here, as the interpreter that will load the module knows them.
+let pythonIncludes = (ProcessInfo.processInfo.environment["MLX_LITE_C_INCLUDES"] ?? "")
+    .split(separator: ":").map { "-I\($0)" }
+
+let package = Package(
+    name: "mlx_lite",
+    products: [
+        .library(name: "MLXLiteCore", type: .dynamic, targets: ["CBridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
+    ],
+    targets: [
+        .target(name: "ScanABI", path: "Sources/ScanABI"),
+        .target(
+            name: "SwiftScan",
+            dependencies: [
+                "ScanABI",
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
+            ],
+            path: "Sources/SwiftScan"
+        ),
+        .target(
+            name: "CBridge",
+            dependencies: ["ScanABI", "SwiftScan"],
+            path: "Sources/CBridge",
+            cSettings: [.unsafeFlags(pythonIncludes + ["-O2", "-fvisibility=hidden"])]
+        ),
+        .testTarget(
+            name: "SwiftScanTests",
+            dependencies: ["SwiftScan", "ScanABI"],
+            path: "tests/swift/SwiftScanTests"
+        ),
+    ]
+)

@@ -1,0 +1,105 @@
+/*
+ * The one contract between the C bridge and the Swift scan engine.
+ *
+ * Everything here is plain C so that both sides read the same numbers: the
+ * operation and element codes, the problem description, and the status codes.
+ * The Python package reads the codes from the extension module (which exports
+ * these very constants), so no number is written down twice.
+ */
+#ifndef MLX_LITE_SCAN_ABI_H
+#define MLX_LITE_SCAN_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* NumPy's limit on dimensions (NPY_MAXDIMS in NumPy 2). */
+#define MLXL_MAX_DIMS 64
+
+/* The associative operation a scan folds with. */
+typedef enum {
+    MLXL_OP_SUM = 0,
+    MLXL_OP_PROD = 1,
+    MLXL_OP_MAX = 2,
+    MLXL_OP_MIN = 3,
+    MLXL_OP_LOGADDEXP = 4,
+    MLXL_OP_COUNT = 5
+} mlxl_op;
+
+/* How the elements are stored, in native byte order. */
+typedef enum {
+    MLXL_BOOL = 0,
+    MLXL_INT8 = 1,
+    MLXL_INT16 = 2,
+    MLXL_INT32 = 3,
+    MLXL_INT64 = 4,
+    MLXL_UINT8 = 5,
+    MLXL_UINT16 = 6,
+    MLXL_UINT32 = 7,
+    MLXL_UINT64 = 8,
+    MLXL_FLOAT16 = 9,
+    MLXL_BFLOAT16 = 10,
+    MLXL_FLOAT32 = 11,
+    MLXL_FLOAT64 = 12,
+    MLXL_COMPLEX64 = 13,
+    MLXL_COMPLEX128 = 14,
+    MLXL_DTYPE_COUNT = 15
+} mlxl_dtype;
+
+typedef enum {
+    MLXL_STATUS_OK = 0,
+    /* The operation is not defined for the element type (e.g. a sum of bools). */
+    MLXL_STATUS_UNSUPPORTED = 1,
+    /* Codes, dimensions or axis out of range, or a negative extent. */
+    MLXL_STATUS_BAD_PROBLEM = 2,
+    /* Scratch space could not be allocated. */
+    MLXL_STATUS_NO_MEMORY = 3,
+    /* The interrupt flag was raised while the scan ran; the output is incomplete. */
+    MLXL_STATUS_INTERRUPTED = 4
+} mlxl_status;
+
+/*
+ * One scan: `output` receives the scan of `input` along `axis`.
+ *
+ * Shapes are element counts; strides are in bytes and may be zero or negative.
+ * `axis == -1` scans the whole array as one sequence in C order (MLX's and
+ * NumPy's axis=None); `output` is then a dense 1-D array of as many elements,
+ * and `output_strides` is not read.
+ */
+typedef struct {
+    int32_t op;        /* mlxl_op */
+    int32_t dtype;     /* mlxl_dtype, the same for input and output */
+    int32_t ndim;      /* 1 ... MLXL_MAX_DIMS */
+    int32_t axis;      /* 0 ... ndim-1, or -1 for the flattened sequence */
+    int32_t reverse;   /* nonzero: scan from the last element towards the first */
+    int32_t inclusive; /* zero: shift by one and start from the identity */
+    const void *input;
+    void *output;
+    /* Nonzero pointer: the engine polls it between blocks and stops when it reads nonzero. */
+    const volatile int32_t *interrupt;
+    int64_t shape[MLXL_MAX_DIMS];
+    int64_t input_strides[MLXL_MAX_DIMS];
+    int64_t output_strides[MLXL_MAX_DIMS];
+} mlxl_scan_problem;
+
+/* A read the optimiser cannot hoist out of a loop: the engine's poll of `interrupt`. */
+static inline int32_t mlxl_flag_is_raised(const volatile int32_t *flag) {
+    return flag != 0 && *flag != 0;
+}
+
+/* Runs the scan; returns an mlxl_status. Safe to call from many threads at once. */
+int32_t mlxl_scan(const mlxl_scan_problem *problem);
+
+/* CPUs this process may run on (its affinity mask), at least 1. */
+int32_t mlxl_available_cpus(void);
+
+/* Bytes per element of an mlxl_dtype, or 0 for an unknown code. */
+int64_t mlxl_element_size(int32_t dtype);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,189 @@
+/// The scan of one strided line, blocked so that its dependency chain is short
+/// and its result does not depend on how many threads share the line.
+///
+/// A line is cut into *tiles* of `tileSize` elements, and tiles into *blocks*
+/// of `tilesPerBlock` tiles, at fixed positions from the line's start:
+///
+/// - Within a tile, four chunks are folded as four independent chains (so a
+///   floating-point add's latency is paid once per four elements, not once
+///   per element), into an L1-resident scratch of accumulators. A second,
+///   vectorizable pass adds each chunk's offset and rounds to the output.
+/// - Tile totals are folded from the neutral element; a tile's outputs are
+///   `carry ⊕ (chunk offset ⊕ local prefix)`.
+/// - A block's carry-out is `carry-in ⊕ (fold of its tile totals)`, which a
+///   thread can compute for any block without scanning the blocks before it.
+///   That is what lets several threads scan one line (reduce, then scan) and
+///   still produce the same bits as one thread.
+///
+/// For sums, carrying in a wider accumulator and adding a short local prefix
+/// to a long carry keeps every output within about an ulp of the exact prefix.
+@usableFromInline
+enum LineScan<Element: ScanElement, Operation: ScanOperation>
+where Operation.Value == Element.Accumulator {
+  typealias Value = Element.Accumulator
+
+  @usableFromInline static var tileSize: Int { 2048 }
+  @usableFromInline static var tilesPerBlock: Int { 64 }
+  @usableFromInline static var blockSize: Int { tileSize &* tilesPerBlock }
+  /// Below this a tile is folded as one chain: four chunks would not pay.
+  static var shortLine: Int { 64 }
+
+  @inline(__always)
+  static func load(_ base: UnsafeRawPointer, _ index: Int, _ stride: Int) -> Value {
+    base.load(fromByteOffset: index &* stride, as: Element.self).widened
+  }
+
+  @inline(__always)
+  static func store(_ value: Value, _ base: UnsafeMutableRawPointer, _ index: Int, _ stride: Int) {
+    base.storeBytes(of: Element(narrowing: value), toByteOffset: index &* stride, as: Element.self)
+  }
+
+  /// Where the four chunks of an `count`-element tile start; chunk 3 takes the remainder.
+  @inline(__always)
+  static func chunkLength(_ count: Int) -> Int { count / 4 }
+
+  /// Scans one tile into the output, from `carry`; returns the tile's total,
+  /// folded from the neutral element.
+  static func scanTile(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
+  ) -> Value {
+    if count < shortLine {
+      var local = Operation.neutral
+      for index in 0..<count {
+        local = Operation.combine(local, load(input, index, inputStride))
+        store(Operation.combine(carry, local), output, index, outputStride)
+      }
+      return local
+    }
+    let chunk = chunkLength(count)
+    let start1 = chunk, start2 = 2 &* chunk, start3 = 3 &* chunk
+    var a0 = Operation.neutral, a1 = a0, a2 = a0, a3 = a0
+    for index in 0..<chunk {
+      a0 = Operation.combine(a0, load(input, index, inputStride))
+      a1 = Operation.combine(a1, load(input, start1 &+ index, inputStride))
+      a2 = Operation.combine(a2, load(input, start2 &+ index, inputStride))
+      a3 = Operation.combine(a3, load(input, start3 &+ index, inputStride))
+      scratch[index] = a0
+      scratch[start1 &+ index] = a1
+      scratch[start2 &+ index] = a2
+      scratch[start3 &+ index] = a3
+    }
+    for index in (start3 &+ chunk)..<count {
+      a3 = Operation.combine(a3, load(input, index, inputStride))
+      scratch[index] = a3
+    }
+    // Offsets of the chunks within the tile, folded from the neutral element.
+    let offset1 = a0
+    let offset2 = Operation.combine(offset1, a1)
+    let offset3 = Operation.combine(offset2, a2)
+    let total = Operation.combine(offset3, a3)
+    finish(scratch, 0, start1, Operation.combine(carry, Operation.neutral), output, outputStride)
+    finish(scratch, start1, start2, Operation.combine(carry, offset1), output, outputStride)
+    finish(scratch, start2, start3, Operation.combine(carry, offset2), output, outputStride)
+    finish(scratch, start3, count, Operation.combine(carry, offset3), output, outputStride)
+    return total
+  }
+
+  /// Second pass of a tile: output[k] = offset ⊕ scratch[k] for k in lower..<upper.
+  @inline(__always)
+  static func finish(
+    _ scratch: UnsafeMutablePointer<Value>, _ lower: Int, _ upper: Int, _ offset: Value,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int
+  ) {
+    if outputStride == MemoryLayout<Element>.stride {
+      let typed = output.assumingMemoryBound(to: Element.self)
+      for index in lower..<upper {
+        typed[index] = Element(narrowing: Operation.combine(offset, scratch[index]))
+      }
+    } else {
+      for index in lower..<upper {
+        store(Operation.combine(offset, scratch[index]), output, index, outputStride)
+      }
+    }
+  }
+
+  /// The total `scanTile` would return, without writing anything: the same
+  /// chains in the same order, so the same bits.
+  static func tileTotal(_ input: UnsafeRawPointer, _ inputStride: Int, count: Int) -> Value {
+    if count < shortLine {
+      var local = Operation.neutral
+      for index in 0..<count { local = Operation.combine(local, load(input, index, inputStride)) }
+      return local
+    }
+    let chunk = chunkLength(count)
+    let start1 = chunk, start2 = 2 &* chunk, start3 = 3 &* chunk
+    var a0 = Operation.neutral, a1 = a0, a2 = a0, a3 = a0
+    for index in 0..<chunk {
+      a0 = Operation.combine(a0, load(input, index, inputStride))
+      a1 = Operation.combine(a1, load(input, start1 &+ index, inputStride))
+      a2 = Operation.combine(a2, load(input, start2 &+ index, inputStride))
+      a3 = Operation.combine(a3, load(input, start3 &+ index, inputStride))
+    }
+    for index in (start3 &+ chunk)..<count {
+      a3 = Operation.combine(a3, load(input, index, inputStride))
+    }
+    return Operation.combine(Operation.combine(Operation.combine(a0, a1), a2), a3)
+  }
+
+  /// The fold of block `block`'s tile totals (from the neutral element).
+  static func blockTotal(_ line: Line, block: Int) -> Value {
+    let (lower, upper) = line.blockBounds(block)
+    var total = Operation.neutral
+    var tileStart = lower
+    while tileStart < upper {
+      let count = min(tileSize, upper &- tileStart)
+      total = Operation.combine(
+        total, tileTotal(line.input + tileStart &* line.inputStride, line.inputStride, count: count))
+      tileStart &+= count
+    }
+    return total
+  }
+
+  /// Scans blocks `blocks` of `line`, the first starting from `carry`;
+  /// returns the carry after the last. Stops early, returning nil, when interrupted.
+  static func scanBlocks(
+    _ line: Line, _ blocks: Range<Int>, carry: Value, scratch: UnsafeMutablePointer<Value>,
+    interrupt: Interrupt
+  ) -> Value? {
+    var blockCarry = carry
+    for block in blocks {
+      if interrupt.isRaised { return nil }
+      let (lower, upper) = line.blockBounds(block)
+      var tileCarry = blockCarry
+      var total = Operation.neutral
+      var tileStart = lower
+      while tileStart < upper {
+        let count = min(tileSize, upper &- tileStart)
+        let tile = scanTile(
+          line.input + tileStart &* line.inputStride, line.inputStride,
+          line.output + tileStart &* line.outputStride, line.outputStride,
+          count: count, carry: tileCarry, scratch: scratch)
+        tileCarry = Operation.combine(tileCarry, tile)
+        total = Operation.combine(total, tile)
+        tileStart &+= count
+      }
+      blockCarry = Operation.combine(blockCarry, total)
+    }
+    return blockCarry
+  }
+}
+
+/// A line to scan: `count` elements from `input` to `output`, already shifted
+/// for an exclusive scan.
+@usableFromInline
+struct Line {
+  var input: UnsafeRawPointer
+  var inputStride: Int
+  var output: UnsafeMutableRawPointer
+  var outputStride: Int
+  var count: Int
+  var blockSize: Int
+
+  var blockCount: Int { (count &+ blockSize &- 1) / blockSize }
+
+  func blockBounds(_ block: Int) -> (Int, Int) {
+    (block &* blockSize, min(count, (block &+ 1) &* blockSize))
+  }
+}

@@ -1,0 +1,42 @@
+import RealModule
+
+/// Binary floating point: IEEE 754 arithmetic, NaN-propagating order, and a
+/// stable log-add-exp on RealModule's `exp` and `log(onePlus:)`.
+extension ScanSummable where Self: BinaryFloatingPoint {
+  @inlinable @inline(__always) public static var zero: Self { 0 }
+  @inlinable @inline(__always) public static var sumNeutral: Self { -0.0 }
+  @inlinable @inline(__always) public static func sum(_ a: Self, _ b: Self) -> Self { a + b }
+}
+
+extension ScanMultiplicable where Self: BinaryFloatingPoint {
+  @inlinable @inline(__always) public static var one: Self { 1 }
+  @inlinable @inline(__always) public static func product(_ a: Self, _ b: Self) -> Self { a * b }
+}
+
+extension ScanOrdered where Self: BinaryFloatingPoint {
+  @inlinable @inline(__always) public static var lowest: Self { -.infinity }
+  @inlinable @inline(__always) public static var highest: Self { .infinity }
+  // `running > next` is false when either is NaN, so a NaN `next` is taken;
+  // the `isNaN` test keeps a NaN `running`.
+  @inlinable @inline(__always) public static func maximum(_ running: Self, _ next: Self) -> Self {
+    (running > next || running.isNaN) ? running : next
+  }
+  @inlinable @inline(__always) public static func minimum(_ running: Self, _ next: Self) -> Self {
+    (running < next || running.isNaN) ? running : next
+  }
+}
+
+extension ScanLogAddExp where Self: Real {
+  @inlinable @inline(__always) public static var logZero: Self { -.infinity }
+  @inlinable public static func logAddExp(_ a: Self, _ b: Self) -> Self {
+    let (high, low) = a > b ? (a, b) : (b, a)
+    // -inf on the low side adds nothing (and `-inf - -inf` would be NaN);
+    // +inf on the high side absorbs everything. NaN falls through to the
+    // formula, which propagates it.
+    if low == -.infinity || high == .infinity { return high }
+    return high + .log(onePlus: .exp(low - high))
+  }
+}
+
+extension Float: ScanSummable, ScanMultiplicable, ScanOrdered, ScanLogAddExp {}
+extension Double: ScanSummable, ScanMultiplicable, ScanOrdered, ScanLogAddExp {}

@@ -1,0 +1,58 @@
+import ComplexModule
+import RealModule
+
+/// Complex numbers: component-wise sums, the schoolbook product (as NumPy and
+/// MLX compute it, so overflow behaves alike), the lexicographic order MLX
+/// uses (real part, then imaginary part; NaN in either component wins), and
+/// log-add-exp factored by the argument with the larger real part.
+extension ScanComplex: ScanSummable where RealType: ScanSummable {
+  @inlinable @inline(__always) public static var zero: Self { Self(RealType.zero, RealType.zero) }
+  @inlinable @inline(__always) public static var sumNeutral: Self {
+    Self(RealType.sumNeutral, RealType.sumNeutral)
+  }
+  @inlinable @inline(__always) public static func sum(_ a: Self, _ b: Self) -> Self {
+    Self(RealType.sum(a.real, b.real), RealType.sum(a.imaginary, b.imaginary))
+  }
+}
+
+extension ScanComplex: ScanMultiplicable {
+  @inlinable @inline(__always) public static var one: Self { Self(1, 0) }
+  @inlinable @inline(__always) public static func product(_ a: Self, _ b: Self) -> Self {
+    Self(
+      a.real * b.real - a.imaginary * b.imaginary,
+      a.real * b.imaginary + a.imaginary * b.real)
+  }
+}
+
+extension ScanComplex: ScanOrdered {
+  @inlinable @inline(__always) public static var lowest: Self { Self(-.infinity, -.infinity) }
+  @inlinable @inline(__always) public static var highest: Self { Self(.infinity, .infinity) }
+
+  @inlinable @inline(__always) static func isAbove(_ a: Self, _ b: Self) -> Bool {
+    a.real > b.real || (a.real == b.real && a.imaginary > b.imaginary)
+  }
+  @inlinable @inline(__always) public static func maximum(_ running: Self, _ next: Self) -> Self {
+    if running.hasNaN { return running }
+    if next.hasNaN { return next }
+    return isAbove(running, next) ? running : next
+  }
+  @inlinable @inline(__always) public static func minimum(_ running: Self, _ next: Self) -> Self {
+    if running.hasNaN { return running }
+    if next.hasNaN { return next }
+    return isAbove(next, running) ? running : next
+  }
+}
+
+extension ScanComplex: ScanLogAddExp {
+  @inlinable @inline(__always) public static var logZero: Self { Self(-.infinity, 0) }
+  @inlinable public static func logAddExp(_ a: Self, _ b: Self) -> Self {
+    if a.hasNaN { return a }
+    if b.hasNaN { return b }
+    let (high, low) = a.real >= b.real ? (a, b) : (b, a)
+    if low.real == -.infinity || high.real == .infinity { return high }
+    // log(e^h + e^l) = h + log(1 + e^(l - h)), where |e^(l - h)| <= 1.
+    let ratio = Complex.exp(Complex(low.real - high.real, low.imaginary - high.imaginary))
+    let t = Complex.log(onePlus: ratio)
+    return Self(high.real + t.real, high.imaginary + t.imaginary)
+  }
+}

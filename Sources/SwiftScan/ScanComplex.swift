@@ -1,0 +1,24 @@
+import ComplexModule
+import RealModule
+
+/// A complex number as NumPy and MLX store it: the real part, then the
+/// imaginary part, with no canonicalisation.
+///
+/// ComplexModule's `Complex` deliberately treats every non-finite value as
+/// one point at infinity (its `real` of `(inf, nan)` is NaN). A scan must
+/// keep NaN and signed infinities apart component by component, as NumPy
+/// does, so it carries this plain pair and borrows ComplexModule only for the
+/// elementary functions, where that model is the right one.
+@frozen
+public struct ScanComplex<RealType: Real & BinaryFloatingPoint> {
+  public var real: RealType
+  public var imaginary: RealType
+
+  @inlinable @inline(__always)
+  public init(_ real: RealType, _ imaginary: RealType) {
+    self.real = real
+    self.imaginary = imaginary
+  }
+
+  @inlinable @inline(__always) var hasNaN: Bool { real.isNaN || imaginary.isNaN }
+}

@@ -1,0 +1,232 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a whole scan: picks the loop shape for the geometry, splits the work
+/// across threads, and owns the scratch memory.
+///
+/// - Lanes: the scanned axis is not innermost; rows are streamed across the
+///   innermost batch dimension (`LaneScan`). Work is split by lane tiles.
+/// - Lines: the scanned axis is innermost; each line is scanned by
+///   `LineScan`. Many lines are split across threads; few long lines are each
+///   scanned by all threads (reduce, then scan) with the same bits as one.
+/// - Chained: axis=None over a layout that did not fold into one line; lines
+///   are scanned in C order, each starting from the previous one's carry.
+///
+/// Exclusive scans are the inclusive scan shifted by one place: the first
+/// output is written with `exclusiveStart`, the output pointer moves one step
+/// along the scan, and one element fewer is read.
+public enum ScanEngine<Element: ScanElement, Operation: ScanOperation>
+where Operation.Value == Element.Accumulator {
+  typealias Value = Element.Accumulator
+  typealias Lines = LineScan<Element, Operation>
+  typealias Lanes = LaneScan<Element, Operation>
+
+  public enum Outcome: Equatable { case done, noMemory, interrupted }
+
+  public static func run(
+    _ geometry: ScanGeometry, threads maximumThreads: Int? = nil, interrupt flag: UnsafePointer<Int32>? = nil
+  ) -> Outcome {
+    let interrupt = Interrupt(flag: flag)
+    let total = geometry.elementCount
+    if total == 0 { return .done }
+    let threads = min(maximumThreads ?? ThreadBudget.maximum, ThreadBudget.threads(for: total))
+    if geometry.carriesAcrossBatch { return runChained(geometry, interrupt) }
+    if let lane = geometry.batch.last, abs(lane.outputStride) < abs(geometry.scanned.outputStride) {
+      return runLanes(geometry, lane: lane, threads: threads, interrupt)
+    }
+    return runLines(geometry, threads: threads, interrupt)
+  }
+
+  /// `body(scratch)` with a tile's worth of accumulators, or nil if memory ran out.
+  static func withScratch<Result>(_ body: (UnsafeMutablePointer<Value>) -> Result) -> Result? {
+    let capacity = max(Lines.tileSize, Lanes.width)
+    guard let raw = malloc(capacity &* MemoryLayout<Value>.stride) else { return nil }
+    defer { free(raw) }
+    return body(raw.bindMemory(to: Value.self, capacity: capacity))
+  }
+
+  static func seed(_ inclusive: Bool) -> Value { inclusive ? Operation.neutral : Operation.exclusiveStart }
+
+  /// The line for batch offsets, shifted for an exclusive scan (after writing its first output).
+  static func line(_ geometry: ScanGeometry, inputOffset: Int, outputOffset: Int) -> Line {
+    let scanned = geometry.scanned
+    var line = Line(
+      input: geometry.input + inputOffset, inputStride: scanned.inputStride,
+      output: geometry.output + outputOffset, outputStride: scanned.outputStride,
+      count: scanned.count, blockSize: Lines.blockSize)
+    if !geometry.inclusive {
+      line.output.storeBytes(of: Element(narrowing: Operation.exclusiveStart), as: Element.self)
+      line.output += scanned.outputStride
+      line.count &-= 1
+    }
+    return line
+  }
+
+  // MARK: - Lines
+
+  static func runLines(_ geometry: ScanGeometry, threads: Int, _ interrupt: Interrupt) -> Outcome {
+    let lineCount = BatchWalker.lineCount(geometry.batch)
+    let seed = seed(geometry.inclusive)
+    if lineCount >= 2 &* threads || threads == 1 {
+      // Enough independent lines: each worker takes a contiguous share.
+      let workers = min(threads, lineCount)
+      var outcomes = Array(repeating: Outcome.done, count: workers)
+      outcomes.withUnsafeMutableBufferPointer { outcomes in
+        ForkJoin.run(workers: workers) { worker in
+          let lines = share(of: lineCount, worker: worker, workers: workers)
+          outcomes[worker] = withScratch { scratch in
+            var walker = BatchWalker(geometry.batch, startingAt: lines.lowerBound)
+            for _ in lines {
+              if interrupt.isRaised { return .interrupted }
+              let line = line(geometry, inputOffset: walker.inputOffset, outputOffset: walker.outputOffset)
+              if Lines.scanBlocks(line, 0..<line.blockCount, carry: seed, scratch: scratch, interrupt: interrupt) == nil {
+                return .interrupted
+              }
+              walker.advance()
+            }
+            return Outcome.done
+          } ?? .noMemory
+        }
+      }
+      return outcomes.first { $0 != .done } ?? .done
+    }
+    // Few long lines: all threads on each line in turn.
+    var walker = BatchWalker(geometry.batch, startingAt: 0)
+    for _ in 0..<lineCount {
+      let line = line(geometry, inputOffset: walker.inputOffset, outputOffset: walker.outputOffset)
+      let outcome = scanLineInParallel(line, seed: seed, threads: threads, interrupt)
+      if outcome != .done { return outcome }
+      walker.advance()
+    }
+    return .done
+  }
+
+  /// Reduce, then scan: block totals for all but the last worker's share,
+  /// a sequential fold of them into each worker's starting carry, then every
+  /// worker scans its own blocks. The carries are the ones a single thread
+  /// would compute, so the output bits are too.
+  static func scanLineInParallel(_ line: Line, seed: Value, threads: Int, _ interrupt: Interrupt) -> Outcome {
+    let blocks = line.blockCount
+    let workers = min(threads, blocks)
+    if workers <= 1 {
+      return withScratch { scratch in
+        Lines.scanBlocks(line, 0..<blocks, carry: seed, scratch: scratch, interrupt: interrupt) == nil
+          ? Outcome.interrupted : .done
+      } ?? .noMemory
+    }
+    let lastStart = share(of: blocks, worker: workers &- 1, workers: workers).lowerBound
+    var totals = Array(repeating: Operation.neutral, count: lastStart)
+    totals.withUnsafeMutableBufferPointer { totals in
+      ForkJoin.run(workers: workers) { worker in
+        for block in share(of: lastStart, worker: worker, workers: workers) {
+          if interrupt.isRaised { return }
+          totals[block] = Lines.blockTotal(line, block: block)
+        }
+      }
+    }
+    if interrupt.isRaised { return .interrupted }
+    var carries = Array(repeating: seed, count: workers)
+    var carry = seed
+    var worker = 1
+    for block in 0..<lastStart {
+      carry = Operation.combine(carry, totals[block])
+      while worker < workers && share(of: blocks, worker: worker, workers: workers).lowerBound == block &+ 1 {
+        carries[worker] = carry
+        worker &+= 1
+      }
+    }
+    var outcomes = Array(repeating: Outcome.done, count: workers)
+    outcomes.withUnsafeMutableBufferPointer { outcomes in
+      ForkJoin.run(workers: workers) { worker in
+        outcomes[worker] = withScratch { scratch in
+          Lines.scanBlocks(
+            line, share(of: blocks, worker: worker, workers: workers), carry: carries[worker],
+            scratch: scratch, interrupt: interrupt) == nil ? Outcome.interrupted : .done
+        } ?? .noMemory
+      }
+    }
+    return outcomes.first { $0 != .done } ?? .done
+  }
+
+  // MARK: - Lanes
+
+  static func runLanes(_ geometry: ScanGeometry, lane: Dimension, threads: Int, _ interrupt: Interrupt) -> Outcome {
+    let outer = Array(geometry.batch.dropLast())
+    let outerCount = BatchWalker.lineCount(outer)
+    let tilesPerRow = (lane.count &+ Lanes.width &- 1) / Lanes.width
+    let items = outerCount &* tilesPerRow
+    let workers = min(threads, items)
+    var scanned = geometry.scanned
+    var output = geometry.output
+    if !geometry.inclusive {
+      // The shift: the first row is the identity, the rest the inclusive scan moved down one.
+      var walker = BatchWalker(outer, startingAt: 0)
+      for _ in 0..<outerCount {
+        Lanes.fill(output + walker.outputOffset, lane: lane, lanes: 0..<lane.count, value: Operation.exclusiveStart)
+        walker.advance()
+      }
+      output += scanned.outputStride
+      scanned.count &-= 1
+    }
+    let seed = seed(geometry.inclusive)
+    var outcomes = Array(repeating: Outcome.done, count: workers)
+    outcomes.withUnsafeMutableBufferPointer { outcomes in
+      ForkJoin.run(workers: workers) { worker in
+        let mine = share(of: items, worker: worker, workers: workers)
+        outcomes[worker] = withScratch { scratch in
+          var walker = BatchWalker(outer, startingAt: mine.lowerBound / tilesPerRow)
+          var tile = mine.lowerBound % tilesPerRow
+          for _ in mine {
+            let lanes = (tile &* Lanes.width)..<min(lane.count, (tile &+ 1) &* Lanes.width)
+            let finished = Lanes.scan(
+              input: geometry.input + walker.inputOffset, output: output + walker.outputOffset,
+              scanned: scanned, lane: lane, lanes: lanes, seed: seed, scratch: scratch, interrupt: interrupt)
+            if !finished { return Outcome.interrupted }
+            tile &+= 1
+            if tile == tilesPerRow {
+              tile = 0
+              walker.advance()
+            }
+          }
+          return Outcome.done
+        } ?? .noMemory
+      }
+    }
+    return outcomes.first { $0 != .done } ?? .done
+  }
+
+  // MARK: - Chained
+
+  /// axis=None over lines that do not fold into one: the lines in C order
+  /// are one sequence, written densely to the output.
+  static func runChained(_ geometry: ScanGeometry, _ interrupt: Interrupt) -> Outcome {
+    let scanned = geometry.scanned
+    var output = geometry.output
+    var remaining = geometry.elementCount
+    if !geometry.inclusive {
+      output.storeBytes(of: Element(narrowing: Operation.exclusiveStart), as: Element.self)
+      output += scanned.outputStride
+      remaining &-= 1
+    }
+    var carry = seed(geometry.inclusive)
+    return withScratch { scratch in
+      var walker = BatchWalker(geometry.batch, startingAt: 0)
+      while remaining > 0 {
+        let count = min(scanned.count, remaining)
+        let line = Line(
+          input: geometry.input + walker.inputOffset, inputStride: scanned.inputStride,
+          output: output, outputStride: scanned.outputStride, count: count, blockSize: Lines.blockSize)
+        guard let next = Lines.scanBlocks(line, 0..<line.blockCount, carry: carry, scratch: scratch, interrupt: interrupt)
+        else { return Outcome.interrupted }
+        carry = next
+        output += count &* scanned.outputStride
+        remaining &-= count
+        walker.advance()
+      }
+      return Outcome.done
+    } ?? .noMemory
+  }
+}

@@ -1,0 +1,115 @@
+/// One dimension of a strided walk: its extent and the byte distance between
+/// neighbouring elements in the input and in the output (either may be
+/// negative, or zero for a broadcast input).
+public struct Dimension: Equatable {
+  public var count: Int
+  public var inputStride: Int
+  public var outputStride: Int
+
+  public init(count: Int, inputStride: Int, outputStride: Int) {
+    self.count = count
+    self.inputStride = inputStride
+    self.outputStride = outputStride
+  }
+
+  /// `outer` and `inner` walk memory as one dimension of their product.
+  func continues(into inner: Dimension) -> Bool {
+    inputStride == inner.inputStride &* inner.count && outputStride == inner.outputStride &* inner.count
+  }
+
+  func merged(with inner: Dimension) -> Dimension {
+    Dimension(count: count &* inner.count, inputStride: inner.inputStride, outputStride: inner.outputStride)
+  }
+}
+
+/// A scan reduced to its simplest equivalent form.
+///
+/// Direction is a signed stride: a reverse scan starts at the last element and
+/// walks with negated strides, so every kernel only ever scans forward.
+/// Dimensions of size one are dropped and neighbours that walk memory as one
+/// are folded together, so a C- or Fortran-ordered array, a transposed view
+/// and a contiguous slab all reach the kernels as the same few loops.
+public struct ScanGeometry {
+  public var input: UnsafeRawPointer
+  public var output: UnsafeMutableRawPointer
+  /// The dimension the fold runs along.
+  public var scanned: Dimension
+  /// The independent dimensions, outermost (largest output stride) first.
+  public var batch: [Dimension]
+  /// The fold carries on from one batch line to the next (axis=None over a
+  /// layout that did not fold into one line): the batch is then in C order
+  /// and the output one dense sequence.
+  public var carriesAcrossBatch: Bool
+  public var inclusive: Bool
+
+  /// Total number of elements scanned.
+  public var elementCount: Int { batch.reduce(scanned.count) { $0 &* $1.count } }
+
+  /// The scan of `dimensions[axis]`, or, with `axis == nil`, of all of them as
+  /// one sequence in C order written to a dense 1-D output of `elementSize`-byte elements.
+  public init(
+    input: UnsafeRawPointer, output: UnsafeMutableRawPointer, dimensions: [Dimension],
+    axis: Int?, reverse: Bool, inclusive: Bool, elementSize: Int
+  ) {
+    self.input = input
+    self.output = output
+    self.inclusive = inclusive
+    guard let axis else {
+      // Flattened: the output is dense in C order, whatever strides were
+      // passed for it. Fold neighbours in C order, never reorder.
+      var denseStride = elementSize
+      var flat = dimensions
+      for index in flat.indices.reversed() {
+        flat[index].outputStride = denseStride
+        denseStride &*= flat[index].count
+      }
+      var folded: [Dimension] = []
+      for dimension in flat where dimension.count != 1 {
+        if let outer = folded.last, outer.continues(into: dimension) {
+          folded[folded.count - 1] = outer.merged(with: dimension)
+        } else {
+          folded.append(dimension)
+        }
+      }
+      if dimensions.contains(where: { $0.count == 0 }) { folded = [Dimension(count: 0, inputStride: 0, outputStride: 0)] }
+      if folded.isEmpty { folded = [Dimension(count: 1, inputStride: elementSize, outputStride: elementSize)] }
+      scanned = folded.removeLast()
+      batch = folded
+      carriesAcrossBatch = !batch.isEmpty
+      if reverse {
+        // The reversed C order is every dimension walked backwards.
+        for index in batch.indices { Self.reverse(&batch[index], input: &self.input, output: &self.output) }
+        Self.reverse(&scanned, input: &self.input, output: &self.output)
+      }
+      return
+    }
+    scanned = dimensions[axis]
+    var others = dimensions.enumerated().filter { $0.offset != axis && $0.element.count != 1 }.map(\.element)
+    if others.contains(where: { $0.count == 0 }) { scanned.count = 0; others = [] }
+    // Outermost first by output stride (the output is dense, laid out like
+    // the input), then fold neighbours that walk memory as one.
+    others.sort { abs($0.outputStride) > abs($1.outputStride) }
+    var folded: [Dimension] = []
+    for dimension in others {
+      if let outer = folded.last, outer.continues(into: dimension) {
+        folded[folded.count - 1] = outer.merged(with: dimension)
+      } else {
+        folded.append(dimension)
+      }
+    }
+    batch = folded
+    carriesAcrossBatch = false
+    if reverse { Self.reverse(&scanned, input: &self.input, output: &self.output) }
+  }
+
+  /// Walk `dimension` from its last element backwards.
+  static func reverse(
+    _ dimension: inout Dimension, input: inout UnsafeRawPointer, output: inout UnsafeMutableRawPointer
+  ) {
+    guard dimension.count > 0 else { return }
+    input += (dimension.count &- 1) &* dimension.inputStride
+    output += (dimension.count &- 1) &* dimension.outputStride
+    dimension.inputStride = -dimension.inputStride
+    dimension.outputStride = -dimension.outputStride
+  }
+}

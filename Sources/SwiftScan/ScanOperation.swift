@@ -1,0 +1,62 @@
+/// An associative operation with a neutral element: what a scan folds.
+///
+/// The inclusive scan of x₀, x₁, … is yᵢ = x₀ ⊕ x₁ ⊕ … ⊕ xᵢ; the exclusive one
+/// is the same sequence shifted by one place, starting from `exclusiveStart`.
+/// Kernels may reassociate ⊕ (that is what makes them blocked and parallel),
+/// so an operation must be associative up to rounding.
+///
+/// Adding a scan is one type here and one row in the dispatch table.
+public protocol ScanOperation {
+  associatedtype Value
+  /// `neutral ⊕ x == x` bit for bit, for every `x`.
+  static var neutral: Value { get }
+  /// The first element of an exclusive scan: the identity as MLX writes it
+  /// (`+0.0` for sums, where the bitwise neutral element is `-0.0`).
+  static var exclusiveStart: Value { get }
+  static func combine(_ running: Value, _ next: Value) -> Value
+}
+
+extension ScanOperation {
+  @inlinable @inline(__always) public static var exclusiveStart: Value { neutral }
+}
+
+/// Running sum: `cumsum`.
+public enum SumOp<Value: ScanSummable>: ScanOperation {
+  @inlinable @inline(__always) public static var neutral: Value { Value.sumNeutral }
+  @inlinable @inline(__always) public static var exclusiveStart: Value { Value.zero }
+  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+    Value.sum(a, b)
+  }
+}
+
+/// Running product: `cumprod`.
+public enum ProductOp<Value: ScanMultiplicable>: ScanOperation {
+  @inlinable @inline(__always) public static var neutral: Value { Value.one }
+  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+    Value.product(a, b)
+  }
+}
+
+/// Running maximum: `cummax`.
+public enum MaxOp<Value: ScanOrdered>: ScanOperation {
+  @inlinable @inline(__always) public static var neutral: Value { Value.lowest }
+  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+    Value.maximum(a, b)
+  }
+}
+
+/// Running minimum: `cummin`.
+public enum MinOp<Value: ScanOrdered>: ScanOperation {
+  @inlinable @inline(__always) public static var neutral: Value { Value.highest }
+  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+    Value.minimum(a, b)
+  }
+}
+
+/// Running log-sum-exp: `logcumsumexp`.
+public enum LogAddExpOp<Value: ScanLogAddExp>: ScanOperation {
+  @inlinable @inline(__always) public static var neutral: Value { Value.logZero }
+  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+    Value.logAddExp(a, b)
+  }
+}
