@@ -1,0 +1,28 @@
+"""mlx_lite: MLX's scan operations for NumPy users, computed by Swift kernels.
+
+``cumsum``, ``cumprod``, ``cummax``, ``cummin`` and ``logcumsumexp`` with
+MLX's signatures and result types, on any NumPy array or array-like, returning
+NumPy arrays.
+"""
+
+from ._device import (
+    Device, DeviceType, Stream, cpu, default_device, default_stream, gpu, is_available,
+    new_stream, set_default_device, set_default_stream, stream,
+)
+from ._dtypes import (
+    __getattr__, bool_, complex64, complex128, float16, float32, float64, int8, int16, int32,
+    int64, uint8, uint16, uint32, uint64,
+)
+from ._scan import (
+    AxisError, cummax, cummin, cumprod, cumsum, cumulative_prod, cumulative_sum, logcumsumexp,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AxisError", "Device", "DeviceType", "Stream", "bool_", "complex64", "complex128", "cpu",
+    "cummax", "cummin", "cumprod", "cumsum", "cumulative_prod", "cumulative_sum",
+    "default_device", "default_stream", "float16", "float32", "float64", "gpu", "int8", "int16",
+    "int32", "int64", "is_available", "logcumsumexp", "new_stream", "set_default_device",
+    "set_default_stream", "stream", "uint8", "uint16", "uint32", "uint64",
+]
