@@ -6,11 +6,9 @@ import ScanABI
 /// A scan specialised for one operation and element type.
 typealias Kernel = (ScanGeometry, UnsafePointer<Int32>?) -> mlxl_status
 
-func kernel<Element: ScanElement, Operation: ScanOperation>(
-  _: Element.Type, _: Operation.Type
-) -> Kernel where Operation.Value == Element.Accumulator {
+func kernel<Tiles: TileScanner>(_: Tiles.Type) -> Kernel {
   { geometry, interrupt in
-    switch ScanEngine<Element, Operation>.run(geometry, interrupt: interrupt) {
+    switch TiledScanEngine<Tiles>.run(geometry, interrupt: interrupt) {
     case .done: return MLXL_STATUS_OK
     case .noMemory: return MLXL_STATUS_NO_MEMORY
     case .interrupted: return MLXL_STATUS_INTERRUPTED
@@ -18,7 +16,24 @@ func kernel<Element: ScanElement, Operation: ScanOperation>(
   }
 }
 
+/// The engine for an operation without a vector form (complex, bool, log-add-exp).
+func kernel<Element: ScanElement, Operation: ScanOperation>(
+  _: Element.Type, _: Operation.Type
+) -> Kernel where Operation.Value == Element.Accumulator {
+  kernel(ChunkedTiles<Element, Operation>.self)
+}
+
+/// The engine for an operation with a vector form: a more specific overload,
+/// so the compiler picks it wherever the accumulator allows.
+func kernel<Element: ScanElement, Operation: VectorScanOperation>(
+  _: Element.Type, _: Operation.Type
+) -> Kernel where Operation.Value == Element.Accumulator {
+  kernel(VectorTiles<Element, Operation>.self)
+}
+
 /// The operations an element type supports, by what its accumulator can do.
+/// (Overloads are chosen where these generic functions are compiled, so the
+/// vector-capable accumulators have functions of their own.)
 func orderedKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
 where E.Accumulator: ScanMultiplicable & ScanOrdered {
   switch op {
@@ -29,16 +44,30 @@ where E.Accumulator: ScanMultiplicable & ScanOrdered {
   }
 }
 
-func arithmeticKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
-where E.Accumulator: ScanSummable & ScanMultiplicable & ScanOrdered {
-  if op == Int32(MLXL_OP_SUM.rawValue) { return kernel(element, SumOp<E.Accumulator>.self) }
-  return orderedKernel(element, op)
-}
-
 func inexactKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
 where E.Accumulator: ScanSummable & ScanMultiplicable & ScanOrdered & ScanLogAddExp {
+  switch op {
+  case Int32(MLXL_OP_SUM.rawValue): return kernel(element, SumOp<E.Accumulator>.self)
+  case Int32(MLXL_OP_LOGADDEXP.rawValue): return kernel(element, LogAddExpOp<E.Accumulator>.self)
+  default: return orderedKernel(element, op)
+  }
+}
+
+func vectorArithmeticKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
+where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered {
+  switch op {
+  case Int32(MLXL_OP_SUM.rawValue): return kernel(element, SumOp<E.Accumulator>.self)
+  case Int32(MLXL_OP_PROD.rawValue): return kernel(element, ProductOp<E.Accumulator>.self)
+  case Int32(MLXL_OP_MAX.rawValue): return kernel(element, MaxOp<E.Accumulator>.self)
+  case Int32(MLXL_OP_MIN.rawValue): return kernel(element, MinOp<E.Accumulator>.self)
+  default: return nil
+  }
+}
+
+func vectorInexactKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
+where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered & ScanLogAddExp {
   if op == Int32(MLXL_OP_LOGADDEXP.rawValue) { return kernel(element, LogAddExpOp<E.Accumulator>.self) }
-  return arithmeticKernel(element, op)
+  return vectorArithmeticKernel(element, op)
 }
 
 /// The dtype table: each storage type and the family of operations it has.
@@ -47,18 +76,18 @@ where E.Accumulator: ScanSummable & ScanMultiplicable & ScanOrdered & ScanLogAdd
 func kernel(op: Int32, dtype: Int32) -> Kernel? {
   switch UInt32(bitPattern: dtype) {
   case MLXL_BOOL.rawValue: return orderedKernel(BoolByte.self, op)
-  case MLXL_INT8.rawValue: return arithmeticKernel(Int8.self, op)
-  case MLXL_INT16.rawValue: return arithmeticKernel(Int16.self, op)
-  case MLXL_INT32.rawValue: return arithmeticKernel(Int32.self, op)
-  case MLXL_INT64.rawValue: return arithmeticKernel(Int64.self, op)
-  case MLXL_UINT8.rawValue: return arithmeticKernel(UInt8.self, op)
-  case MLXL_UINT16.rawValue: return arithmeticKernel(UInt16.self, op)
-  case MLXL_UINT32.rawValue: return arithmeticKernel(UInt32.self, op)
-  case MLXL_UINT64.rawValue: return arithmeticKernel(UInt64.self, op)
-  case MLXL_FLOAT16.rawValue: return inexactKernel(Half.self, op)
-  case MLXL_BFLOAT16.rawValue: return inexactKernel(BFloat16.self, op)
-  case MLXL_FLOAT32.rawValue: return inexactKernel(Float.self, op)
-  case MLXL_FLOAT64.rawValue: return inexactKernel(Double.self, op)
+  case MLXL_INT8.rawValue: return vectorArithmeticKernel(Int8.self, op)
+  case MLXL_INT16.rawValue: return vectorArithmeticKernel(Int16.self, op)
+  case MLXL_INT32.rawValue: return vectorArithmeticKernel(Int32.self, op)
+  case MLXL_INT64.rawValue: return vectorArithmeticKernel(Int64.self, op)
+  case MLXL_UINT8.rawValue: return vectorArithmeticKernel(UInt8.self, op)
+  case MLXL_UINT16.rawValue: return vectorArithmeticKernel(UInt16.self, op)
+  case MLXL_UINT32.rawValue: return vectorArithmeticKernel(UInt32.self, op)
+  case MLXL_UINT64.rawValue: return vectorArithmeticKernel(UInt64.self, op)
+  case MLXL_FLOAT16.rawValue: return vectorInexactKernel(Half.self, op)
+  case MLXL_BFLOAT16.rawValue: return vectorInexactKernel(BFloat16.self, op)
+  case MLXL_FLOAT32.rawValue: return vectorInexactKernel(Float.self, op)
+  case MLXL_FLOAT64.rawValue: return vectorInexactKernel(Double.self, op)
   case MLXL_COMPLEX64.rawValue: return inexactKernel(Complex64Element.self, op)
   case MLXL_COMPLEX128.rawValue: return inexactKernel(Complex128.self, op)
   default: return nil

@@ -1,30 +1,122 @@
-/// The scan of one strided line, blocked so that its dependency chain is short
-/// and its result does not depend on how many threads share the line.
+/// The scan of one strided line, blocked so that its result does not depend
+/// on how many threads share the line.
 ///
 /// A line is cut into *tiles* of `tileSize` elements, and tiles into *blocks*
-/// of `tilesPerBlock` tiles, at fixed positions from the line's start:
-///
-/// - Within a tile, four chunks are folded as four independent chains (so a
-///   floating-point add's latency is paid once per four elements, not once
-///   per element), into an L1-resident scratch of accumulators. A second,
-///   vectorizable pass adds each chunk's offset and rounds to the output.
-/// - Tile totals are folded from the neutral element; a tile's outputs are
-///   `carry ⊕ (chunk offset ⊕ local prefix)`.
-/// - A block's carry-out is `carry-in ⊕ (fold of its tile totals)`, which a
-///   thread can compute for any block without scanning the blocks before it.
-///   That is what lets several threads scan one line (reduce, then scan) and
-///   still produce the same bits as one thread.
+/// of `tilesPerBlock` tiles, at fixed positions from the line's start. A
+/// `TileScanner` scans one tile from a carry and returns the tile's own total
+/// (folded from the neutral element); a tile's outputs are `carry ⊕ local`.
+/// A block's carry-out is `carry-in ⊕ (fold of its tile totals)`, which a
+/// thread can compute for any block without scanning the blocks before it:
+/// that is what lets several threads scan one line (reduce, then scan) and
+/// still produce the same bits as one thread.
 ///
 /// For sums, carrying in a wider accumulator and adding a short local prefix
 /// to a long carry keeps every output within about an ulp of the exact prefix.
 @usableFromInline
-enum LineScan<Element: ScanElement, Operation: ScanOperation>
-where Operation.Value == Element.Accumulator {
+enum LineScan<Tiles: TileScanner> {
+  typealias Element = Tiles.Element
+  typealias Operation = Tiles.Operation
   typealias Value = Element.Accumulator
 
-  @usableFromInline static var tileSize: Int { 2048 }
-  @usableFromInline static var tilesPerBlock: Int { 64 }
-  @usableFromInline static var blockSize: Int { tileSize &* tilesPerBlock }
+  static var tileSize: Int { tileElements }
+  static var blockSize: Int { tileElements &* 64 }
+
+  /// The fold of block `block`'s tile totals (from the neutral element).
+  static func blockTotal(_ line: Line, block: Int) -> Value {
+    let (lower, upper) = line.blockBounds(block)
+    var total = Operation.neutral
+    var tileStart = lower
+    while tileStart < upper {
+      let count = min(tileSize, upper &- tileStart)
+      total = Operation.combine(
+        total, Tiles.tileTotal(
+          line.input + tileStart &* line.inputStride, line.inputStride,
+          outputStride: line.outputStride, count: count))
+      tileStart &+= count
+    }
+    return total
+  }
+
+  /// Scans blocks `blocks` of `line`, the first starting from `carry`;
+  /// returns the carry after the last. Stops early, returning nil, when interrupted.
+  static func scanBlocks(
+    _ line: Line, _ blocks: Range<Int>, carry: Value, scratch: UnsafeMutablePointer<Value>,
+    interrupt: Interrupt
+  ) -> Value? {
+    var blockCarry = carry
+    for block in blocks {
+      if interrupt.isRaised { return nil }
+      let (lower, upper) = line.blockBounds(block)
+      var tileCarry = blockCarry
+      var total = Operation.neutral
+      var tileStart = lower
+      while tileStart < upper {
+        let count = min(tileSize, upper &- tileStart)
+        let tile = Tiles.scanTile(
+          line.input + tileStart &* line.inputStride, line.inputStride,
+          line.output + tileStart &* line.outputStride, line.outputStride,
+          count: count, carry: tileCarry, scratch: scratch)
+        tileCarry = Operation.combine(tileCarry, tile)
+        total = Operation.combine(total, tile)
+        tileStart &+= count
+      }
+      blockCarry = Operation.combine(blockCarry, total)
+    }
+    return blockCarry
+  }
+}
+
+/// A line to scan: `count` elements from `input` to `output`, already shifted
+/// for an exclusive scan.
+@usableFromInline
+struct Line {
+  var input: UnsafeRawPointer
+  var inputStride: Int
+  var output: UnsafeMutableRawPointer
+  var outputStride: Int
+  var count: Int
+  var blockSize: Int
+
+  var blockCount: Int { (count &+ blockSize &- 1) / blockSize }
+
+  func blockBounds(_ block: Int) -> (Int, Int) {
+    (block &* blockSize, min(count, (block &+ 1) &* blockSize))
+  }
+}
+
+/// Elements per tile: the scratch a tile scanner may use holds this many accumulators.
+let tileElements = 2048
+
+/// Scans one tile of a line.
+public protocol TileScanner {
+  associatedtype Element: ScanElement
+  associatedtype Operation: ScanOperation where Operation.Value == Element.Accumulator
+
+  /// Scans `count` (at most `tileElements`) elements into the output, each
+  /// `carry ⊕ (its prefix within the tile)`; returns the tile's total folded
+  /// from the neutral element.
+  static func scanTile(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    count: Int, carry: Element.Accumulator, scratch: UnsafeMutablePointer<Element.Accumulator>
+  ) -> Element.Accumulator
+
+  /// The total `scanTile` would return for the same tile and strides, bit for
+  /// bit, without writing anything.
+  static func tileTotal(
+    _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
+  ) -> Element.Accumulator
+}
+
+/// The scalar tile scanner, for every operation and element type: four
+/// chunks of the tile are folded as four independent chains (so a
+/// floating-point add's latency is paid once per four elements, not once per
+/// element) into an L1-resident scratch of accumulators; a second,
+/// vectorizable pass adds each chunk's offset and rounds to the output.
+public enum ChunkedTiles<Element: ScanElement, Operation: ScanOperation>: TileScanner
+where Operation.Value == Element.Accumulator {
+  public typealias Value = Element.Accumulator
+
   /// Below this a tile is folded as one chain: four chunks would not pay.
   static var shortLine: Int { 64 }
 
@@ -44,7 +136,7 @@ where Operation.Value == Element.Accumulator {
 
   /// Scans one tile into the output, from `carry`; returns the tile's total,
   /// folded from the neutral element.
-  static func scanTile(
+  public static func scanTile(
     _ input: UnsafeRawPointer, _ inputStride: Int,
     _ output: UnsafeMutableRawPointer, _ outputStride: Int,
     count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
@@ -106,7 +198,9 @@ where Operation.Value == Element.Accumulator {
 
   /// The total `scanTile` would return, without writing anything: the same
   /// chains in the same order, so the same bits.
-  static func tileTotal(_ input: UnsafeRawPointer, _ inputStride: Int, count: Int) -> Value {
+  public static func tileTotal(
+    _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
+  ) -> Value {
     if count < shortLine {
       var local = Operation.neutral
       for index in 0..<count { local = Operation.combine(local, load(input, index, inputStride)) }
@@ -125,65 +219,5 @@ where Operation.Value == Element.Accumulator {
       a3 = Operation.combine(a3, load(input, index, inputStride))
     }
     return Operation.combine(Operation.combine(Operation.combine(a0, a1), a2), a3)
-  }
-
-  /// The fold of block `block`'s tile totals (from the neutral element).
-  static func blockTotal(_ line: Line, block: Int) -> Value {
-    let (lower, upper) = line.blockBounds(block)
-    var total = Operation.neutral
-    var tileStart = lower
-    while tileStart < upper {
-      let count = min(tileSize, upper &- tileStart)
-      total = Operation.combine(
-        total, tileTotal(line.input + tileStart &* line.inputStride, line.inputStride, count: count))
-      tileStart &+= count
-    }
-    return total
-  }
-
-  /// Scans blocks `blocks` of `line`, the first starting from `carry`;
-  /// returns the carry after the last. Stops early, returning nil, when interrupted.
-  static func scanBlocks(
-    _ line: Line, _ blocks: Range<Int>, carry: Value, scratch: UnsafeMutablePointer<Value>,
-    interrupt: Interrupt
-  ) -> Value? {
-    var blockCarry = carry
-    for block in blocks {
-      if interrupt.isRaised { return nil }
-      let (lower, upper) = line.blockBounds(block)
-      var tileCarry = blockCarry
-      var total = Operation.neutral
-      var tileStart = lower
-      while tileStart < upper {
-        let count = min(tileSize, upper &- tileStart)
-        let tile = scanTile(
-          line.input + tileStart &* line.inputStride, line.inputStride,
-          line.output + tileStart &* line.outputStride, line.outputStride,
-          count: count, carry: tileCarry, scratch: scratch)
-        tileCarry = Operation.combine(tileCarry, tile)
-        total = Operation.combine(total, tile)
-        tileStart &+= count
-      }
-      blockCarry = Operation.combine(blockCarry, total)
-    }
-    return blockCarry
-  }
-}
-
-/// A line to scan: `count` elements from `input` to `output`, already shifted
-/// for an exclusive scan.
-@usableFromInline
-struct Line {
-  var input: UnsafeRawPointer
-  var inputStride: Int
-  var output: UnsafeMutableRawPointer
-  var outputStride: Int
-  var count: Int
-  var blockSize: Int
-
-  var blockCount: Int { (count &+ blockSize &- 1) / blockSize }
-
-  func blockBounds(_ block: Int) -> (Int, Int) {
-    (block &* blockSize, min(count, (block &+ 1) &* blockSize))
   }
 }

@@ -15,16 +15,19 @@ import Darwin
 /// - Chained: axis=None over a layout that did not fold into one line; lines
 ///   are scanned in C order, each starting from the previous one's carry.
 ///
+/// Lines are scanned tile by tile by `Tiles`: the vector tile scanner where
+/// the operation has a lane-wise form, the chunked scalar one otherwise.
+///
 /// Exclusive scans are the inclusive scan shifted by one place: the first
 /// output is written with `exclusiveStart`, the output pointer moves one step
 /// along the scan, and one element fewer is read.
-public enum ScanEngine<Element: ScanElement, Operation: ScanOperation>
-where Operation.Value == Element.Accumulator {
+public enum TiledScanEngine<Tiles: TileScanner> {
+  public typealias Element = Tiles.Element
+  public typealias Operation = Tiles.Operation
   typealias Value = Element.Accumulator
-  typealias Lines = LineScan<Element, Operation>
+  typealias Lines = LineScan<Tiles>
   typealias Lanes = LaneScan<Element, Operation>
-
-  public enum Outcome: Equatable { case done, noMemory, interrupted }
+  public typealias Outcome = ScanOutcome
 
   public static func run(
     _ geometry: ScanGeometry, threads maximumThreads: Int? = nil, interrupt flag: UnsafePointer<Int32>? = nil
@@ -228,5 +231,19 @@ where Operation.Value == Element.Accumulator {
       }
       return Outcome.done
     } ?? .noMemory
+  }
+}
+
+public enum ScanOutcome: Equatable { case done, noMemory, interrupted }
+
+/// The engine with the scalar tile scanner, which every operation and element type has.
+public enum ScanEngine<Element: ScanElement, Operation: ScanOperation>
+where Operation.Value == Element.Accumulator {
+  public typealias Outcome = ScanOutcome
+
+  public static func run(
+    _ geometry: ScanGeometry, threads: Int? = nil, interrupt: UnsafePointer<Int32>? = nil
+  ) -> Outcome {
+    TiledScanEngine<ChunkedTiles<Element, Operation>>.run(geometry, threads: threads, interrupt: interrupt)
   }
 }
