@@ -114,6 +114,7 @@ public func scan(_ problem: UnsafePointer<mlxl_scan_problem>) -> Int32 {
   let ndim = Int(problem.ndim)
   let size = elementSize(problem.dtype)
   guard (1...Int(MLXL_MAX_DIMS)).contains(ndim), size > 0,
+    (0..<Int32(MLXL_OP_COUNT.rawValue)).contains(problem.op),
     problem.axis == -1 || (0..<problem.ndim).contains(problem.axis)
   else { return Int32(MLXL_STATUS_BAD_PROBLEM.rawValue) }
   guard let kernel = kernel(op: problem.op, dtype: problem.dtype)

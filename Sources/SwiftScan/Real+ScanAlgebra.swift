@@ -29,10 +29,12 @@ extension ScanOrdered where Self: BinaryFloatingPoint {
 extension ScanLogAddExp where Self: Real {
   @inlinable @inline(__always) public static var logZero: Self { -.infinity }
   @inlinable public static func logAddExp(_ a: Self, _ b: Self) -> Self {
+    // NaN first: the infinity shortcuts below must not swallow it.
+    if a.isNaN { return a }
+    if b.isNaN { return b }
     let (high, low) = a > b ? (a, b) : (b, a)
     // -inf on the low side adds nothing (and `-inf - -inf` would be NaN);
-    // +inf on the high side absorbs everything. NaN falls through to the
-    // formula, which propagates it.
+    // +inf on the high side absorbs everything.
     if low == -.infinity || high == .infinity { return high }
     return high + .log(onePlus: .exp(low - high))
   }

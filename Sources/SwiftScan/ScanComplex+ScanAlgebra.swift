@@ -17,8 +17,14 @@ extension ScanComplex: ScanSummable where RealType: ScanSummable {
 
 extension ScanComplex: ScanMultiplicable {
   @inlinable @inline(__always) public static var one: Self { Self(1, 0) }
+  /// The schoolbook product, except that a factor of exactly `1 + 0i`
+  /// returns the other factor unchanged: the formula would turn an infinite
+  /// component into NaN (`inf * 0`) and `-0` into `+0`, and a scan relies on
+  /// its neutral element being exact.
   @inlinable @inline(__always) public static func product(_ a: Self, _ b: Self) -> Self {
-    Self(
+    if a.real == 1 && a.imaginary == 0 { return b }
+    if b.real == 1 && b.imaginary == 0 { return a }
+    return Self(
       a.real * b.real - a.imaginary * b.imaginary,
       a.real * b.imaginary + a.imaginary * b.real)
   }
@@ -48,8 +54,11 @@ extension ScanComplex: ScanLogAddExp {
   @inlinable public static func logAddExp(_ a: Self, _ b: Self) -> Self {
     if a.hasNaN { return a }
     if b.hasNaN { return b }
+    // A real part of -inf is exp(z) = 0: the other side is the result, exactly.
+    if a.real == -.infinity { return b }
+    if b.real == -.infinity { return a }
     let (high, low) = a.real >= b.real ? (a, b) : (b, a)
-    if low.real == -.infinity || high.real == .infinity { return high }
+    if high.real == .infinity { return high }
     // log(e^h + e^l) = h + log(1 + e^(l - h)), where |e^(l - h)| <= 1.
     let ratio = Complex.exp(Complex(low.real - high.real, low.imaginary - high.imaginary))
     let t = Complex.log(onePlus: ratio)

@@ -82,10 +82,17 @@ public enum TiledScanEngine<Tiles: TileScanner> {
           let lines = share(of: lineCount, worker: worker, workers: workers)
           outcomes[worker] = withScratch { scratch in
             var walker = BatchWalker(geometry.batch, startingAt: lines.lowerBound)
-            for _ in lines {
-              if interrupt.isRaised { return .interrupted }
+            for index in lines {
+              if index & 255 == 0 && interrupt.isRaised { return .interrupted }
               let line = line(geometry, inputOffset: walker.inputOffset, outputOffset: walker.outputOffset)
-              if Lines.scanBlocks(line, 0..<line.blockCount, carry: seed, scratch: scratch, interrupt: interrupt) == nil {
+              if line.count <= Lines.tileSize {
+                // One tile: what scanBlocks does, without its block bookkeeping,
+                // which would cost more than the scan of a short row.
+                _ = Tiles.scanTile(
+                  line.input, line.inputStride, line.output, line.outputStride,
+                  count: line.count, carry: seed, scratch: scratch)
+              } else if Lines.scanBlocks(
+                line, 0..<line.blockCount, carry: seed, scratch: scratch, interrupt: interrupt) == nil {
                 return .interrupted
               }
               walker.advance()
