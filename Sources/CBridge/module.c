@@ -45,17 +45,30 @@ raise_for_status(int32_t status)
     }
 }
 
+/* Whether `descr` stores element code `dtype`: the same size and NumPy kind. */
+static int
+descr_matches(PyArray_Descr *descr, long dtype)
+{
+    return PyDataType_ELSIZE(descr) == mlxl_element_size((int32_t)dtype) && descr->kind == expected_kind[dtype];
+}
+
 /*
- * scan(a, op, dtype, axis, reverse, inclusive) -> ndarray
+ * scan(a, op, dtype, axis, reverse, inclusive, cast) -> ndarray
  *
- * a: ndarray in native byte order whose elements are `dtype` (an mlxl_dtype);
- * op: an mlxl_op; axis: None (flattened, C order) or 0 <= axis < a.ndim.
+ * a: an ndarray; op: an mlxl_op; dtype: the mlxl_dtype of the result;
+ * axis: None (flattened, C order) or 0 <= axis < a.ndim; cast: None, or the
+ * NumPy dtype of the result when it differs from a's.
+ *
+ * When a is in its result dtype, native byte order and aligned, the engine
+ * reads it directly. Otherwise (a cast, a byte-swapped or misaligned input)
+ * the input is first converted into the result array itself, which is then
+ * scanned in place: no input-sized temporary either way.
  */
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        return PyErr_Format(PyExc_TypeError, "_core.scan expects 6 arguments, got %zd", nargs);
+    if (nargs != 7) {
+        return PyErr_Format(PyExc_TypeError, "_core.scan expects 7 arguments, got %zd", nargs);
     }
     if (!PyArray_Check(args[0])) {
         return PyErr_Format(PyExc_TypeError, "_core.scan: expected a numpy.ndarray, got %.200s",
@@ -81,35 +94,61 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     if (op < 0 || op >= MLXL_OP_COUNT || dtype < 0 || dtype >= MLXL_DTYPE_COUNT) {
         return PyErr_Format(PyExc_ValueError, "_core.scan: unknown operation %ld or element code %ld", op, dtype);
     }
-    PyArray_Descr *descr = PyArray_DESCR(array);
-    if (PyDataType_ELSIZE(descr) != mlxl_element_size((int32_t)dtype) || descr->kind != expected_kind[dtype]) {
-        return PyErr_Format(PyExc_TypeError, "_core.scan: array elements do not match element code %ld", dtype);
-    }
-    if (PyArray_ISBYTESWAPPED(array)) {
-        return PyErr_Format(PyExc_ValueError, "_core.scan: array must be in native byte order");
-    }
 
-    /* Misaligned data (a view at an odd byte offset) is scanned from an aligned copy. */
-    Py_INCREF(array);
-    if (!PyArray_ISALIGNED(array)) {
-        PyArrayObject *aligned = (PyArrayObject *)PyArray_NewCopy(array, NPY_KEEPORDER);
-        Py_DECREF(array);
-        if (aligned == NULL) return NULL;
-        array = aligned;
+    /* The result's dtype: the cast's, or the input's in native byte order. */
+    PyArray_Descr *input_descr = PyArray_DESCR(array);
+    PyArray_Descr *descr;
+    if (args[6] != Py_None) {
+        if (!PyArray_DescrCheck(args[6])) {
+            return PyErr_Format(PyExc_TypeError, "_core.scan: cast must be None or a numpy.dtype");
+        }
+        descr = (PyArray_Descr *)args[6];
+        Py_INCREF(descr);
+    } else if (PyArray_ISBYTESWAPPED(array)) {
+        descr = PyArray_DescrNewByteorder(input_descr, NPY_NATIVE);
+        if (descr == NULL) return NULL;
+    } else {
+        descr = input_descr;
+        Py_INCREF(descr);
+    }
+    if (!descr_matches(descr, dtype) || PyDataType_ISBYTESWAPPED(descr)) {
+        Py_DECREF(descr);
+        return PyErr_Format(PyExc_TypeError, "_core.scan: result dtype does not match element code %ld", dtype);
+    }
+    int staged = descr != input_descr || !PyArray_ISALIGNED(array);
+    if (!staged && !descr_matches(input_descr, dtype)) {
+        Py_DECREF(descr);
+        return PyErr_Format(PyExc_TypeError, "_core.scan: array elements do not match element code %ld", dtype);
     }
 
     npy_intp size = PyArray_SIZE(array);
     PyArrayObject *result;
-    Py_INCREF(descr);
     if (axis == -1) {
         npy_intp length = size;
         result = (PyArrayObject *)PyArray_NewFromDescr(&PyArray_Type, descr, 1, &length, NULL, NULL, 0, NULL);
     } else {
         result = (PyArrayObject *)PyArray_NewLikeArray(array, NPY_KEEPORDER, descr, 0);
     }
-    if (result == NULL || size == 0) {
-        Py_DECREF(array);
-        return (PyObject *)result;
+    if (result == NULL || size == 0) return (PyObject *)result;
+
+    /* The array the engine reads: the input itself, or the result holding the converted input. */
+    PyArrayObject *source = array;
+    Py_INCREF(source);
+    if (staged) {
+        Py_DECREF(source);
+        if (axis == -1) {
+            /* The flat result, seen in the input's shape (C order). */
+            PyArray_Dims shape = {PyArray_DIMS(array), ndim};
+            source = (PyArrayObject *)PyArray_Newshape(result, &shape, NPY_CORDER);
+        } else {
+            source = result;
+            Py_INCREF(source);
+        }
+        if (source == NULL || PyArray_CopyInto(source, array) < 0) {
+            Py_XDECREF(source);
+            Py_DECREF(result);
+            return NULL;
+        }
     }
 
     mlxl_scan_problem problem;
@@ -118,7 +157,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     problem.axis = (int32_t)axis;
     problem.reverse = reverse;
     problem.inclusive = inclusive;
-    problem.input = PyArray_DATA(array);
+    problem.input = PyArray_DATA(source);
     problem.output = PyArray_DATA(result);
     problem.interrupt = NULL;
     if (ndim == 0) {
@@ -130,7 +169,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     } else {
         problem.ndim = ndim;
         const npy_intp *shape = PyArray_DIMS(array);
-        const npy_intp *input_strides = PyArray_STRIDES(array);
+        const npy_intp *input_strides = PyArray_STRIDES(source);
         const npy_intp *output_strides = PyArray_STRIDES(result);
         for (int i = 0; i < ndim; i++) {
             problem.shape[i] = shape[i];
@@ -143,7 +182,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     Py_BEGIN_ALLOW_THREADS
     status = mlxl_scan(&problem);
     Py_END_ALLOW_THREADS
-    Py_DECREF(array);
+    Py_DECREF(source);
     if (status != MLXL_STATUS_OK) {
         Py_DECREF(result);
         return raise_for_status(status);
@@ -153,8 +192,9 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
-     "scan(a, op, dtype, axis, reverse, inclusive) -> ndarray\n\n"
-     "The scan of a native-order ndarray along axis (None: flattened, C order).\n"
+     "scan(a, op, dtype, axis, reverse, inclusive, cast) -> ndarray\n\n"
+     "The scan of an ndarray along axis (None: flattened, C order), in the\n"
+     "dtype `cast` (None: a's own, in native byte order).\n"
      "Internal: mlx_lite's public functions validate their arguments and call this."},
     {NULL, NULL, 0, NULL},
 };

@@ -36,6 +36,15 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     let total = geometry.elementCount
     if total == 0 { return .done }
     let threads = min(maximumThreads ?? ThreadBudget.maximum, ThreadBudget.threads(for: total))
+    if !geometry.inclusive && geometry.isInPlace {
+      // Shifting while scanning would overwrite inputs not yet read: scan
+      // inclusively in place, then shift each line by one.
+      var inclusive = geometry
+      inclusive.inclusive = true
+      let outcome = run(inclusive, threads: threads, interrupt: flag)
+      if outcome == .done { shiftInPlace(geometry) }
+      return outcome
+    }
     if geometry.carriesAcrossBatch { return runChained(geometry, interrupt) }
     if let lane = geometry.batch.last, abs(lane.outputStride) < abs(geometry.scanned.outputStride) {
       return runLanes(geometry, lane: lane, threads: threads, interrupt)
@@ -206,6 +215,32 @@ public enum TiledScanEngine<Tiles: TileScanner> {
       }
     }
     return outcomes.first { $0 != .done } ?? .done
+  }
+
+  // MARK: - In place
+
+  /// Turns an inclusive scan in place into the exclusive one: each line moves
+  /// one step along the scan, taking `exclusiveStart ⊕ value` (which is what
+  /// the exclusive scan's seed gives: `+0 + (-0)` is `+0`), and its first
+  /// element becomes `exclusiveStart`.
+  static func shiftInPlace(_ geometry: ScanGeometry) {
+    let start = Operation.exclusiveStart
+    let stride = geometry.scanned.outputStride
+    let count = geometry.carriesAcrossBatch ? geometry.elementCount : geometry.scanned.count
+    let lineCount = geometry.carriesAcrossBatch ? 1 : BatchWalker.lineCount(geometry.batch)
+    var walker = BatchWalker(geometry.carriesAcrossBatch ? [] : geometry.batch, startingAt: 0)
+    for _ in 0..<lineCount {
+      let base = geometry.output + walker.outputOffset
+      var index = count &- 1
+      while index > 0 {
+        let previous = base.load(fromByteOffset: (index &- 1) &* stride, as: Element.self).widened
+        base.storeBytes(
+          of: Element(narrowing: Operation.combine(start, previous)), toByteOffset: index &* stride, as: Element.self)
+        index &-= 1
+      }
+      base.storeBytes(of: Element(narrowing: start), as: Element.self)
+      walker.advance()
+    }
   }
 
   // MARK: - Chained

@@ -42,6 +42,12 @@ public struct ScanGeometry {
   public var carriesAcrossBatch: Bool
   public var inclusive: Bool
 
+  /// The scan reads and writes the very same elements: a scan in place.
+  public var isInPlace: Bool {
+    input == UnsafeRawPointer(output) && scanned.inputStride == scanned.outputStride
+      && batch.allSatisfy { $0.inputStride == $0.outputStride }
+  }
+
   /// Total number of elements scanned.
   public var elementCount: Int { batch.reduce(scanned.count) { $0 &* $1.count } }
 

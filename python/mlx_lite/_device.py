@@ -111,7 +111,7 @@ def set_default_device(device: Union[Device, DeviceType]) -> None:
     """Make ``device`` the default. The GPU raises ``ValueError``, as in MLX without a GPU backend."""
     if _device_type(device, "set_default_device") is gpu:
         raise ValueError("[set_default_device] " + _NO_GPU.format("set", "device"))
-    _state.device = device if isinstance(device, Device) else Device(device)
+    _state.device = _as_device(device, "set_default_device")
 
 
 def default_stream(device: Union[Device, DeviceType]) -> Stream:
@@ -134,7 +134,7 @@ def new_stream(device: Union[Device, DeviceType]) -> Stream:
         raise ValueError("[new_stream] " + _NO_GPU.format("make", "stream"))
     with _counter_lock:
         index = next(_stream_counter)
-    return Stream(device if isinstance(device, Device) else Device(device), index)
+    return Stream(_as_device(device, "new_stream"), index)
 
 
 @contextlib.contextmanager
@@ -169,6 +169,14 @@ def _device_type(device: object, caller: str) -> DeviceType:
     if mlx_kind == "Device":
         return DeviceType[device.type.name]  # type: ignore[attr-defined]
     raise TypeError(f"[{caller}] Expected a Device or DeviceType, not {_type_name(device)}.")
+
+
+def _as_device(device: object, caller: str) -> Device:
+    """Our Device for a device or device type, ours or MLX's."""
+    if isinstance(device, Device):
+        return device
+    index = getattr(device, "index", 0) if _mlx_kind(device) == "Device" else 0
+    return Device(_device_type(device, caller), index if isinstance(index, int) else 0)
 
 
 def _mlx_kind(value: object) -> str | None:

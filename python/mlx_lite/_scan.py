@@ -8,7 +8,7 @@ with the GIL released.
 from __future__ import annotations
 
 import operator
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -43,27 +43,22 @@ def _unsupported(dtype: np.dtype, caller: str) -> TypeError:
     return TypeError(f"[{caller}] Unsupported dtype {dtype.str}.")
 
 
-def _native_plan(a: np.ndarray, table: Dict[np.dtype, Plan], caller: str) -> Tuple[np.ndarray, Plan]:
+def _plan(dtype: np.dtype, table: Dict[np.dtype, Plan], caller: str) -> Plan:
     """The plan for a dtype the fast table missed: a non-native byte order
-    (scanned from a native copy) or bfloat16 before its first use."""
-    dtype = a.dtype
-    if not dtype.isnative:
-        native = dtype.newbyteorder("=")
-        plan = table.get(native) or plan_for(caller, native)
-        if plan is not None:
-            return a.astype(native), plan
-    else:
-        plan = plan_for(caller, dtype)
-        if plan is not None:
-            return a, plan
-    raise _unsupported(dtype, caller)
+    (the extension converts it into the result) or bfloat16 before its first use."""
+    native = dtype.newbyteorder("=") if not dtype.isnative else dtype
+    plan = table.get(native) or plan_for(caller, native)
+    if plan is None:
+        raise _unsupported(dtype, caller)
+    return plan
 
 
-def _cast(a: np.ndarray, dtype: DTypeLike, caller: str) -> np.ndarray:
-    target = resolve(dtype, caller)
+def _target(dtype: DTypeLike, caller: str) -> np.dtype:
+    """The supported, native dtype a ``dtype=`` argument names."""
+    target = resolve(dtype, caller).newbyteorder("=")
     if target not in ELEMENT_CODES and plan_for(caller, target) is None:
         raise _unsupported(target, caller)
-    return a.astype(target, copy=False)
+    return target
 
 
 def _axis(axis: Any, ndim: int, caller: str) -> int:
@@ -86,15 +81,16 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
     table = plans[caller]
     if type(a) is not _ndarray:
         a = _as_array(a, caller)
-    plan = table.get(a.dtype)
-    if plan is None:
-        a, plan = _native_plan(a, table, caller)
-    if dtype is not None:
-        a = _cast(a, dtype, caller)
-        plan = table.get(a.dtype) or _native_plan(a, table, caller)[1]
+    plan = table.get(a.dtype) or _plan(a.dtype, table, caller)
     cast, code = plan
-    if cast is not None:
-        a = a.astype(cast)
+    if dtype is not None:
+        # Cast first (the extension converts into the result), then MLX's rule.
+        target = _target(dtype, caller)
+        cast, code = table.get(target) or _plan(target, table, caller)
+        if cast is None:
+            cast = None if target == a.dtype else target
+        elif target != a.dtype:
+            a = a.astype(target)  # a rule on top of the cast (bool -> int32): two conversions
     if axis is not None:
         axis = _axis(axis, a.ndim, caller)
     if reverse is not False and reverse is not True:
@@ -103,7 +99,7 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
         inclusive = _flag(inclusive, "inclusive", caller)
     if stream is not None:
         check_stream(stream, caller)
-    return _scan_core(a, OPERATIONS[caller], code, axis, reverse, inclusive)
+    return _scan_core(a, OPERATIONS[caller], code, axis, reverse, inclusive, cast)
 
 
 def cumsum(
