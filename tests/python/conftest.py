@@ -1,0 +1,35 @@
+import os
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))  # for `import reference`
+
+try:
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "mlx_lite", deadline=None, max_examples=60, print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mlx_lite"))
+except ImportError:  # pragma: no cover
+    pass
+
+
+@pytest.fixture
+def rng(request):
+    """A generator seeded from the test's id: reproducible, different per test."""
+    return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+
+
+@pytest.fixture(autouse=True)
+def _restore_thread_env():
+    saved = os.environ.get("MLX_LITE_NUM_THREADS")
+    yield
+    if saved is None:
+        os.environ.pop("MLX_LITE_NUM_THREADS", None)
+    else:
+        os.environ["MLX_LITE_NUM_THREADS"] = saved
