@@ -28,7 +28,14 @@ struct BatchWalker {
   }
 
   /// Moves to the next line.
+  @inline(__always)
   mutating func advance() {
+    if dimensions.count == 1 {
+      // The common case (the rows of a matrix): no carry to propagate.
+      inputOffset &+= dimensions[0].inputStride
+      outputOffset &+= dimensions[0].outputStride
+      return
+    }
     var axis = dimensions.count &- 1
     while axis >= 0 {
       let dimension = dimensions[axis]

@@ -64,10 +64,16 @@ where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOr
   }
 }
 
+/// Floating-point maximum and minimum run on the chunked scalar tiles: their
+/// NaN-keeping selects do not survive as vector code (the compiler splits
+/// them into per-lane branches), and four scalar chains are twice as fast.
 func vectorInexactKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
 where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered & ScanLogAddExp {
-  if op == Int32(MLXL_OP_LOGADDEXP.rawValue) { return kernel(element, LogAddExpOp<E.Accumulator>.self) }
-  return vectorArithmeticKernel(element, op)
+  switch op {
+  case Int32(MLXL_OP_LOGADDEXP.rawValue): return kernel(element, LogAddExpOp<E.Accumulator>.self)
+  case Int32(MLXL_OP_MAX.rawValue), Int32(MLXL_OP_MIN.rawValue): return orderedKernel(element, op)
+  default: return vectorArithmeticKernel(element, op)
+  }
 }
 
 /// The dtype table: each storage type and the family of operations it has.

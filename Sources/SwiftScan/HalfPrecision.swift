@@ -17,18 +17,18 @@ public struct Half: ScanElement {
 
   /// binary16 → binary32 is exact: shift the exponent and mantissa into place,
   /// rebias the exponent, and renormalise subnormals with one float subtraction.
+  /// All three cases are computed and one is selected, so the conversion has
+  /// no branches and vectorizes.
   @inlinable @inline(__always) public var widened: Float {
     let magnitude = UInt32(bits & 0x7fff) << 13
     let exponent = magnitude & (0x7c00 << 13)
-    var result = magnitude &+ ((127 - 15) << 23)
-    if exponent == (0x7c00 << 13) {
-      result &+= (128 - 16) << 23  // inf or NaN: exponent all ones
-    } else if exponent == 0 {
-      // Zero or subnormal: scale as a normal number with one extra exponent
-      // step, then subtract the implicit bit that step invented.
-      result &+= 1 << 23
-      result = (Float(bitPattern: result) - Float(bitPattern: 113 << 23)).bitPattern
-    }
+    let normal = magnitude &+ ((127 - 15) << 23)
+    // inf or NaN: the exponent is all ones.
+    let special = normal &+ ((128 - 16) << 23)
+    // Zero or subnormal: scale as a normal number with one extra exponent
+    // step, then subtract the implicit bit that step invented.
+    let tiny = (Float(bitPattern: normal &+ (1 << 23)) - Float(bitPattern: 113 << 23)).bitPattern
+    let result = exponent == (0x7c00 << 13) ? special : (exponent == 0 ? tiny : normal)
     return Float(bitPattern: result | (UInt32(bits & 0x8000) << 16))
   }
 
@@ -36,23 +36,19 @@ public struct Half: ScanElement {
   @inlinable @inline(__always) public init(narrowing value: Float) {
     let signless = value.bitPattern & 0x7fff_ffff
     let sign = UInt16(truncatingIfNeeded: (value.bitPattern & 0x8000_0000) >> 16)
-    let result: UInt16
-    if signless >= (127 + 16) << 23 {
-      // Too large for binary16 (or inf/NaN): inf, or a quiet NaN.
-      result = signless > 0x7f80_0000 ? 0x7e00 : 0x7c00
-    } else if signless < 113 << 23 {
-      // Subnormal or zero in binary16: adding 0.5 aligns the ten mantissa bits
-      // at the bottom, and the float addition itself rounds to nearest even.
-      let aligned = Float(bitPattern: signless) + Float(bitPattern: 126 << 23)
-      result = UInt16(truncatingIfNeeded: aligned.bitPattern &- (126 << 23))
-    } else {
-      let mantissaOdd = (signless >> 13) & 1
-      // Rebias, add just under half an ulp, plus one when the kept mantissa is
-      // odd: that is round-half-to-even on the 13 dropped bits.
-      let rounded = signless &+ (UInt32(bitPattern: Int32(15 - 127)) << 23) &+ 0xfff &+ mantissaOdd
-      result = UInt16(truncatingIfNeeded: rounded >> 13)
-    }
-    bits = result | sign
+    // Too large for binary16 (or inf/NaN): inf, or a quiet NaN.
+    let overflow: UInt32 = signless > 0x7f80_0000 ? 0x7e00 : 0x7c00
+    // Subnormal or zero in binary16: adding 0.5 aligns the ten mantissa bits
+    // at the bottom, and the float addition itself rounds to nearest even.
+    let aligned = Float(bitPattern: signless) + Float(bitPattern: 126 << 23)
+    let tiny = aligned.bitPattern &- (126 << 23)
+    // Normal: rebias, add just under half an ulp, plus one when the kept
+    // mantissa is odd: that is round-half-to-even on the 13 dropped bits.
+    let mantissaOdd = (signless >> 13) & 1
+    let normal = (signless &+ (UInt32(bitPattern: Int32(15 - 127)) << 23) &+ 0xfff &+ mantissaOdd) >> 13
+    // Every case is computed and one selected: no branches, so it vectorizes.
+    let result = signless >= (127 + 16) << 23 ? overflow : (signless < 113 << 23 ? tiny : normal)
+    bits = UInt16(truncatingIfNeeded: result) | sign
   }
 }
 

@@ -46,13 +46,16 @@ extension ScanVectorMultiplicable where Self: BinaryFloatingPoint {
   @inline(__always) public static func product(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self> { a * b }
 }
 extension ScanVectorOrdered where Self: BinaryFloatingPoint {
-  // As the scalar forms: a NaN `running` is kept (it fails `==` with itself),
-  // a NaN `next` wins the comparison's false.
+  // As the scalar forms: a NaN `next` wins the comparison's false; a NaN
+  // `running` (unequal to itself) is then put back. (Correct, and tested, but
+  // not dispatched: see `vectorInexactKernel`.)
   @inline(__always) public static func maximum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self> {
-    next.replacing(with: running, where: (running .> next) .| (running .!= running))
+    let larger = next.replacing(with: running, where: running .> next)
+    return larger.replacing(with: running, where: running .!= running)
   }
   @inline(__always) public static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self> {
-    next.replacing(with: running, where: (running .< next) .| (running .!= running))
+    let smaller = next.replacing(with: running, where: running .< next)
+    return smaller.replacing(with: running, where: running .!= running)
   }
 }
 
