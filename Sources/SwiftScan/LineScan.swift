@@ -134,6 +134,35 @@ where Operation.Value == Element.Accumulator {
   @inline(__always)
   static func chunkLength(_ count: Int) -> Int { count / 4 }
 
+  /// The chunk totals of a tile, folded as four independent chains; with a
+  /// scratch, each chain's running values are kept there too. (Inlined with a
+  /// literal nil, the stores vanish: `tileTotal` runs the same chains.)
+  @inline(__always)
+  static func foldChunks(
+    _ input: UnsafeRawPointer, _ inputStride: Int, count: Int, into scratch: UnsafeMutablePointer<Value>?
+  ) -> (Value, Value, Value, Value) {
+    let chunk = chunkLength(count)
+    let start1 = chunk, start2 = 2 &* chunk, start3 = 3 &* chunk
+    var a0 = Operation.neutral, a1 = a0, a2 = a0, a3 = a0
+    for index in 0..<chunk {
+      a0 = Operation.combine(a0, load(input, index, inputStride))
+      a1 = Operation.combine(a1, load(input, start1 &+ index, inputStride))
+      a2 = Operation.combine(a2, load(input, start2 &+ index, inputStride))
+      a3 = Operation.combine(a3, load(input, start3 &+ index, inputStride))
+      if let scratch {
+        scratch[index] = a0
+        scratch[start1 &+ index] = a1
+        scratch[start2 &+ index] = a2
+        scratch[start3 &+ index] = a3
+      }
+    }
+    for index in (start3 &+ chunk)..<count {
+      a3 = Operation.combine(a3, load(input, index, inputStride))
+      scratch?[index] = a3
+    }
+    return (a0, a1, a2, a3)
+  }
+
   /// Scans one tile into the output, from `carry`; returns the tile's total,
   /// folded from the neutral element.
   public static func scanTile(
@@ -149,32 +178,17 @@ where Operation.Value == Element.Accumulator {
       }
       return local
     }
+    let (a0, a1, a2, a3) = foldChunks(input, inputStride, count: count, into: scratch)
     let chunk = chunkLength(count)
-    let start1 = chunk, start2 = 2 &* chunk, start3 = 3 &* chunk
-    var a0 = Operation.neutral, a1 = a0, a2 = a0, a3 = a0
-    for index in 0..<chunk {
-      a0 = Operation.combine(a0, load(input, index, inputStride))
-      a1 = Operation.combine(a1, load(input, start1 &+ index, inputStride))
-      a2 = Operation.combine(a2, load(input, start2 &+ index, inputStride))
-      a3 = Operation.combine(a3, load(input, start3 &+ index, inputStride))
-      scratch[index] = a0
-      scratch[start1 &+ index] = a1
-      scratch[start2 &+ index] = a2
-      scratch[start3 &+ index] = a3
-    }
-    for index in (start3 &+ chunk)..<count {
-      a3 = Operation.combine(a3, load(input, index, inputStride))
-      scratch[index] = a3
-    }
     // Offsets of the chunks within the tile, folded from the neutral element.
     let offset1 = a0
     let offset2 = Operation.combine(offset1, a1)
     let offset3 = Operation.combine(offset2, a2)
     let total = Operation.combine(offset3, a3)
-    finish(scratch, 0, start1, Operation.combine(carry, Operation.neutral), output, outputStride)
-    finish(scratch, start1, start2, Operation.combine(carry, offset1), output, outputStride)
-    finish(scratch, start2, start3, Operation.combine(carry, offset2), output, outputStride)
-    finish(scratch, start3, count, Operation.combine(carry, offset3), output, outputStride)
+    finish(scratch, 0, chunk, Operation.combine(carry, Operation.neutral), output, outputStride)
+    finish(scratch, chunk, 2 &* chunk, Operation.combine(carry, offset1), output, outputStride)
+    finish(scratch, 2 &* chunk, 3 &* chunk, Operation.combine(carry, offset2), output, outputStride)
+    finish(scratch, 3 &* chunk, count, Operation.combine(carry, offset3), output, outputStride)
     return total
   }
 
@@ -206,18 +220,7 @@ where Operation.Value == Element.Accumulator {
       for index in 0..<count { local = Operation.combine(local, load(input, index, inputStride)) }
       return local
     }
-    let chunk = chunkLength(count)
-    let start1 = chunk, start2 = 2 &* chunk, start3 = 3 &* chunk
-    var a0 = Operation.neutral, a1 = a0, a2 = a0, a3 = a0
-    for index in 0..<chunk {
-      a0 = Operation.combine(a0, load(input, index, inputStride))
-      a1 = Operation.combine(a1, load(input, start1 &+ index, inputStride))
-      a2 = Operation.combine(a2, load(input, start2 &+ index, inputStride))
-      a3 = Operation.combine(a3, load(input, start3 &+ index, inputStride))
-    }
-    for index in (start3 &+ chunk)..<count {
-      a3 = Operation.combine(a3, load(input, index, inputStride))
-    }
+    let (a0, a1, a2, a3) = foldChunks(input, inputStride, count: count, into: nil)
     return Operation.combine(Operation.combine(Operation.combine(a0, a1), a2), a3)
   }
 }

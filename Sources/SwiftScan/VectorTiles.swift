@@ -92,22 +92,30 @@ extension MinOp: VectorScanOperation where Value: ScanVectorOrdered {
 }
 
 /// The vector tile scanner. It handles tiles whose input and output are both
-/// contiguous; any other tile goes to `ChunkedTiles`, and `tileTotal` makes
-/// the same choice from the same strides, so totals match scans bit for bit.
+/// contiguous, forward or backward (reverse scans); any other tile goes to
+/// `ChunkedTiles`, and `tileTotal` makes the same choice from the same
+/// strides, so totals match scans bit for bit.
 public enum VectorTiles<Element: ScanElement, Operation: VectorScanOperation>: TileScanner
 where Operation.Value == Element.Accumulator {
   public typealias Value = Element.Accumulator
   typealias Scalar = ChunkedTiles<Element, Operation>
 
+  /// +1 when input and output both run forward through memory element by
+  /// element, -1 when both run backward (a reverse scan), 0 otherwise.
   @inline(__always)
-  static func isContiguous(_ inputStride: Int, _ outputStride: Int) -> Bool {
-    inputStride == MemoryLayout<Element>.stride && outputStride == MemoryLayout<Element>.stride
+  static func direction(_ inputStride: Int, _ outputStride: Int) -> Int {
+    let size = MemoryLayout<Element>.stride
+    if inputStride == size && outputStride == size { return 1 }
+    if inputStride == -size && outputStride == -size { return -1 }
+    return 0
   }
 
+  /// Four elements in scan order from `index`, stepping `step` (a literal ±1
+  /// once inlined, so a backward load is a forward load and a lane reversal).
   @inline(__always)
-  static func load(_ source: UnsafePointer<Element>, _ index: Int) -> SIMD4<Value> {
-    SIMD4(source[index].widened, source[index &+ 1].widened,
-          source[index &+ 2].widened, source[index &+ 3].widened)
+  static func load(_ source: UnsafePointer<Element>, _ index: Int, step: Int) -> SIMD4<Value> {
+    SIMD4(source[index &* step].widened, source[(index &+ 1) &* step].widened,
+          source[(index &+ 2) &* step].widened, source[(index &+ 3) &* step].widened)
   }
 
   /// The inclusive prefix of four lanes, in two log-steps.
@@ -123,26 +131,33 @@ where Operation.Value == Element.Accumulator {
     _ output: UnsafeMutableRawPointer, _ outputStride: Int,
     count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
   ) -> Value {
-    guard isContiguous(inputStride, outputStride) else {
-      return Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
-    }
     let source = input.assumingMemoryBound(to: Element.self)
     let target = output.assumingMemoryBound(to: Element.self)
+    switch direction(inputStride, outputStride) {
+    case 1: return scan(source, target, count: count, carry: carry, step: 1)
+    case -1: return scan(source, target, count: count, carry: carry, step: -1)
+    default:
+      return Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+    }
+  }
+
+  @inline(__always)
+  static func scan(
+    _ source: UnsafePointer<Element>, _ target: UnsafeMutablePointer<Element>,
+    count: Int, carry: Value, step: Int
+  ) -> Value {
     var local = Operation.neutral
     var index = 0
     while index &+ 4 <= count {
-      let lanes = prefix(load(source, index))
+      let lanes = prefix(load(source, index, step: step))
       let result = Operation.combine(SIMD4(repeating: Operation.combine(carry, local)), lanes)
-      target[index] = Element(narrowing: result[0])
-      target[index &+ 1] = Element(narrowing: result[1])
-      target[index &+ 2] = Element(narrowing: result[2])
-      target[index &+ 3] = Element(narrowing: result[3])
+      for lane in 0..<4 { target[(index &+ lane) &* step] = Element(narrowing: result[lane]) }
       local = Operation.combine(local, lanes[3])
       index &+= 4
     }
     while index < count {
-      local = Operation.combine(local, source[index].widened)
-      target[index] = Element(narrowing: Operation.combine(carry, local))
+      local = Operation.combine(local, source[index &* step].widened)
+      target[index &* step] = Element(narrowing: Operation.combine(carry, local))
       index &+= 1
     }
     return local
@@ -151,18 +166,24 @@ where Operation.Value == Element.Accumulator {
   public static func tileTotal(
     _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
   ) -> Value {
-    guard isContiguous(inputStride, outputStride) else {
-      return Scalar.tileTotal(input, inputStride, outputStride: outputStride, count: count)
-    }
     let source = input.assumingMemoryBound(to: Element.self)
+    switch direction(inputStride, outputStride) {
+    case 1: return total(source, count: count, step: 1)
+    case -1: return total(source, count: count, step: -1)
+    default: return Scalar.tileTotal(input, inputStride, outputStride: outputStride, count: count)
+    }
+  }
+
+  @inline(__always)
+  static func total(_ source: UnsafePointer<Element>, count: Int, step: Int) -> Value {
     var local = Operation.neutral
     var index = 0
     while index &+ 4 <= count {
-      local = Operation.combine(local, prefix(load(source, index))[3])
+      local = Operation.combine(local, prefix(load(source, index, step: step))[3])
       index &+= 4
     }
     while index < count {
-      local = Operation.combine(local, source[index].widened)
+      local = Operation.combine(local, source[index &* step].widened)
       index &+= 1
     }
     return local
