@@ -4,4 +4,7 @@
 source "$(dirname "$0")/venv.sh"
 cd "$ROOT"
 "$PY" -m pip install --quiet "$ROOT[bench]"
+# OpenBLAS (loaded by NumPy) keeps idle threads spinning on the other core:
+# one thread keeps every peer's turn fair on a small machine.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 "$PY" -m mlx_lite.bench "$@"
