@@ -172,3 +172,30 @@ def test_reverse_is_flip_scan_flip_for_integers(case):
     else:
         assert np.array_equal(f(a, axis, reverse=True, inclusive=inclusive),
                               np.flip(f(np.flip(a, axis), axis, inclusive=inclusive), axis))
+
+
+_EXCLUSIVE_START = {"cumsum": 0, "cumprod": 1}
+
+
+@settings(max_examples=60)
+@given(scan_cases(ops=("cumsum", "cumprod", "cummax", "cummin"),
+                  dtypes=[np.dtype(t) for t in ("int8", "uint16", "int32", "int64")]))
+def test_exclusive_is_inclusive_shifted_by_one(case):
+    """The shift identity, checked on the package alone: the exclusive scan is
+    the inclusive one moved one place along the scan, the identity first."""
+    op, a, axis, reverse, _ = case
+    f = getattr(mlx_lite, op)
+    inclusive = f(a, axis, reverse=reverse)
+    exclusive = f(a, axis, reverse=reverse, inclusive=False)
+    along = 0 if axis is None else axis
+    if inclusive.shape[along] == 0:
+        assert exclusive.shape == inclusive.shape
+        return
+    info = np.iinfo(inclusive.dtype)
+    start = _EXCLUSIVE_START.get(op, info.min if op == "cummax" else info.max)
+    moved = np.flip(inclusive, along) if reverse else inclusive
+    expected = np.concatenate(
+        [np.full_like(np.take(moved, [0], axis=along), start), np.delete(moved, -1, axis=along)], axis=along)
+    if reverse:
+        expected = np.flip(expected, along)
+    assert np.array_equal(exclusive, expected)
