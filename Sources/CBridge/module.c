@@ -16,6 +16,8 @@
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
 
+#include <signal.h>
+
 #include "cbridge.h"
 #include "scan_abi.h"
 
@@ -27,6 +29,51 @@ static const char expected_kind[MLXL_DTYPE_COUNT] = {
     [MLXL_FLOAT16] = 'f', [MLXL_BFLOAT16] = 'V', [MLXL_FLOAT32] = 'f', [MLXL_FLOAT64] = 'f',
     [MLXL_COMPLEX64] = 'c', [MLXL_COMPLEX128] = 'c',
 };
+
+/*
+ * Ctrl-C during a long scan. The scan runs with the GIL released, so Python
+ * cannot act on SIGINT until it returns. For a large scan on the main thread
+ * the bridge puts its own SIGINT handler in front of Python's: it raises the
+ * engine's interrupt flag (polled between blocks) and then calls Python's
+ * handler, which records the signal; the bridge then drops the partial result
+ * and lets PyErr_CheckSignals raise KeyboardInterrupt. Only the main thread
+ * installs it (Python delivers KeyboardInterrupt there), so one scan at a
+ * time owns the flag; small scans skip the two system calls.
+ */
+enum { INTERRUPTIBLE_ELEMENTS = 1 << 20 };
+static volatile int32_t interrupt_flag;
+static struct sigaction python_sigint;
+static unsigned long main_thread;
+
+static void
+on_sigint(int signum)
+{
+    interrupt_flag = 1;
+    python_sigint.sa_handler(signum);
+}
+
+/* Installs the handler if Python has a handler function for SIGINT; returns whether it did. */
+static int
+intercept_sigint(void)
+{
+    if (PyThread_get_thread_ident() != main_thread) return 0;
+    struct sigaction current;
+    if (sigaction(SIGINT, NULL, &current) != 0) return 0;
+    if ((current.sa_flags & SA_SIGINFO) || current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN) {
+        return 0;
+    }
+    struct sigaction ours = current;
+    ours.sa_handler = on_sigint;
+    python_sigint = current;
+    interrupt_flag = 0;
+    return sigaction(SIGINT, &ours, NULL) == 0;
+}
+
+static void
+release_sigint(void)
+{
+    sigaction(SIGINT, &python_sigint, NULL);
+}
 
 static PyObject *
 raise_for_status(int32_t status)
@@ -159,7 +206,8 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     problem.inclusive = inclusive;
     problem.input = PyArray_DATA(source);
     problem.output = PyArray_DATA(result);
-    problem.interrupt = NULL;
+    int intercepted = size >= INTERRUPTIBLE_ELEMENTS && intercept_sigint();
+    problem.interrupt = intercepted ? &interrupt_flag : NULL;
     if (ndim == 0) {
         /* A 0-d array scans as one element. */
         problem.ndim = 1;
@@ -182,6 +230,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     Py_BEGIN_ALLOW_THREADS
     status = mlxl_scan(&problem);
     Py_END_ALLOW_THREADS
+    if (intercepted) release_sigint();
     Py_DECREF(source);
     if (status != MLXL_STATUS_OK) {
         Py_DECREF(result);
@@ -208,6 +257,15 @@ PyMODINIT_FUNC
 PyInit__core(void)
 {
     import_array();
+    /* The thread Python delivers signals to (the module may be imported elsewhere). */
+    PyObject *threading = PyImport_ImportModule("threading");
+    PyObject *main = threading ? PyObject_CallMethod(threading, "main_thread", NULL) : NULL;
+    PyObject *ident = main ? PyObject_GetAttrString(main, "ident") : NULL;
+    main_thread = ident ? PyLong_AsUnsignedLong(ident) : PyThread_get_thread_ident();
+    Py_XDECREF(ident);
+    Py_XDECREF(main);
+    Py_XDECREF(threading);
+    if (PyErr_Occurred()) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     /* The codes of scan_abi.h, so that Python never writes a number down twice. */
