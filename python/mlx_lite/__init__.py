@@ -5,14 +5,29 @@ MLX's signatures and result types, on any NumPy array or array-like, returning
 NumPy arrays.
 """
 
+from typing import TYPE_CHECKING
+
 from ._device import (
     Device, DeviceType, Stream, cpu, default_device, default_stream, gpu, is_available,
     new_stream, set_default_device, set_default_stream, stream,
 )
 from ._dtypes import (
-    __getattr__, bool_, complex64, complex128, float16, float32, float64, int8, int16, int32,
-    int64, uint8, uint16, uint32, uint64,
+    bool_, complex64, complex128, float16, float32, float64, int8, int16, int32, int64, uint8,
+    uint16, uint32, uint64,
 )
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+
+    # Made on first use by ``__getattr__`` (it needs ml_dtypes). Declared here
+    # instead of exposing ``__getattr__`` to type checkers, which would make
+    # every misspelt attribute of mlx_lite a dtype.
+    bfloat16: np.dtype[Any]
+else:
+    from ._dtypes import __getattr__
+
 from ._scan import (
     AxisError, cummax, cummin, cumprod, cumsum, cumulative_prod, cumulative_sum, logcumsumexp,
 )

@@ -15,15 +15,33 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
+from numpy.typing import DTypeLike
 
-from . import _core
+from . import _core  # type: ignore[attr-defined]  # the extension: no stub
 
 __all__ = [
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "complex64", "complex128",
 ]
 
-bool_ = np.dtype(np.bool_)
+# Each name's precise type, for type checkers (``mlx_lite.float32`` is a
+# ``numpy.dtype[numpy.float32]``, so ``cumsum(a, dtype=mlx_lite.float32)`` is
+# typed as a float32 array).
+int8: np.dtype[np.int8]
+int16: np.dtype[np.int16]
+int32: np.dtype[np.int32]
+int64: np.dtype[np.int64]
+uint8: np.dtype[np.uint8]
+uint16: np.dtype[np.uint16]
+uint32: np.dtype[np.uint32]
+uint64: np.dtype[np.uint64]
+float16: np.dtype[np.float16]
+float32: np.dtype[np.float32]
+float64: np.dtype[np.float64]
+complex64: np.dtype[np.complex64]
+complex128: np.dtype[np.complex128]
+
+bool_: np.dtype[np.bool_] = np.dtype(np.bool_)
 int8, int16, int32, int64 = (np.dtype(f"int{bits}") for bits in (8, 16, 32, 64))
 uint8, uint16, uint32, uint64 = (np.dtype(f"uint{bits}") for bits in (8, 16, 32, 64))
 float16, float32, float64 = (np.dtype(f"float{bits}") for bits in (16, 32, 64))
@@ -76,7 +94,7 @@ def _bfloat16() -> Optional[np.dtype]:
         import ml_dtypes
     except ImportError:
         return None
-    dtype = np.dtype(ml_dtypes.bfloat16)
+    dtype: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
     if dtype not in ELEMENT_CODES:
         ELEMENT_CODES[dtype] = _core.BFLOAT16
         for operation, table in plans.items():
@@ -92,7 +110,7 @@ def plan_for(operation: str, dtype: np.dtype) -> Optional[Plan]:
     return None
 
 
-def resolve(dtype: Any, caller: str) -> np.dtype:
+def resolve(dtype: DTypeLike, caller: str) -> np.dtype:
     """The NumPy dtype a ``dtype=`` argument names: a NumPy dtype, a type,
     a string, one of mlx_lite's names, or one of MLX's (``mx.float32``)."""
     if isinstance(dtype, np.dtype):

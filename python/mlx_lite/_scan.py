@@ -8,12 +8,12 @@ with the GIL released.
 from __future__ import annotations
 
 import operator
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional, SupportsIndex, Type, TypeVar, Union, overload
 
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from . import _core
+from . import _core  # type: ignore[attr-defined]  # the extension: no stub
 from ._device import StreamOrDevice, check_stream
 from ._dtypes import ELEMENT_CODES, OPERATIONS, Plan, plan_for, plans, resolve
 
@@ -29,7 +29,32 @@ class AxisError(IndexError, ValueError):
 
 
 _ndarray = np.ndarray
-_scan_core = _core.scan
+_scan_core: Callable[..., NDArray[Any]] = _core.scan
+
+# The types of the signatures below. The overloads tell a type checker MLX's
+# result-dtype rules for NumPy arrays whose dtype it knows; anything else (a
+# list, a scalar, an array of unknown dtype) gives NDArray[Any]. Their order
+# matters, for the way mypy chooses among overloads:
+#
+# * the generic overload comes before the one for booleans (and, for
+#   logcumsumexp, integers), with its type variable bounded to numbers (or
+#   inexact numbers): an argument such as ``np.zeros(3, np.float32)`` is
+#   inferred in the context of the first overload, and a first context of
+#   NDArray[np.bool_] would make it a boolean array; an array of unknown
+#   dtype matches both, so its result is Any (not int32);
+# * after the generic overloads, one for any other NumPy array (or dtype=)
+#   returns NDArray[np.generic], not Any: it is reached when the generic one
+#   fails because the result is assigned to an array of another dtype, and
+#   that must stay an error instead of falling through to Any.
+_ScalarT = TypeVar("_ScalarT", bound=np.generic)  # only in _DTypeOf
+_NumberT = TypeVar("_NumberT", bound="np.number[Any]")
+_InexactT = TypeVar("_InexactT", bound="np.inexact[Any]")
+#: A ``dtype=`` naming one scalar type: ``np.float32``, ``np.dtype(np.float32)``, ``mlx_lite.float32``.
+_DTypeOf = Union[Type[_ScalarT], "np.dtype[_ScalarT]"]
+#: A ``dtype=`` naming bool (which cumsum turns into int32).
+_BoolDType = Union[Type[bool], Type[np.bool_], "np.dtype[np.bool_]"]
+_Axis = Optional[SupportsIndex]
+_Flag = Union[bool, np.bool_]
 
 
 def _as_array(a: Any, caller: str) -> np.ndarray:
@@ -102,54 +127,139 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
     return _scan_core(a, OPERATIONS[caller], code, axis, reverse, inclusive, cast)
 
 
+# Each function: the overloads a type checker sees, then the one definition
+# that runs (whose signature ``inspect.signature`` and ``help`` show).
+
+
+@overload
 def cumsum(
-    a: ArrayLike, /, axis: Optional[int] = None, *, reverse: bool = False, inclusive: bool = True,
+    a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: None = None, stream: StreamOrDevice = None,
+) -> NDArray[_NumberT]: ...
+@overload
+def cumsum(
+    a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: None = None, stream: StreamOrDevice = None,
+) -> NDArray[np.int32]: ...
+@overload
+def cumsum(
+    a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: None = None, stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def cumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+) -> NDArray[_NumberT]: ...
+@overload
+def cumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: _BoolDType, stream: StreamOrDevice = None,
+) -> NDArray[np.int32]: ...
+@overload
+def cumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def cumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
     dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
-) -> np.ndarray:
-    """Return the cumulative sum of the elements along an axis.
+) -> NDArray[Any]: ...
+def cumsum(
+    a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
+    inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+) -> NDArray[Any]:
+    """Return the cumulative sum of the elements along the given axis.
 
     Args:
-        a: Input array: a NumPy array of any layout, or anything
-            ``numpy.asarray`` accepts (lists, scalars, ``mx.array``).
-        axis: The axis to sum along. ``None`` (the default) sums the
-            flattened array, in C order, and returns a 1-D result.
-        reverse: Sum from the last element towards the first.
-        inclusive: If True, the i-th output includes the i-th input;
-            if False, outputs are shifted by one and start from 0.
-        dtype: Cast the input to this dtype before summing.
-        stream: The stream or device to run on; only the CPU exists here.
+        a (array_like): Input array: a NumPy array of any memory layout, or
+            anything ``numpy.asarray`` accepts (a list, a scalar, an ``mx.array``).
+        axis (int, optional): The axis to sum along. If unspecified, the
+            flattened array is summed (in C order) and the result is 1-D.
+        reverse (bool): Sum from the last element towards the first.
+        inclusive (bool): Whether the i-th element of the output includes the
+            i-th element of the input. If False, the outputs are shifted by one
+            and start from 0.
+        dtype (Dtype, optional): Cast the input to this type before summing:
+            a NumPy dtype or scalar type, a name such as ``"float32"``, or
+            ``mlx_lite.float32`` and the like.
+        stream (Stream, optional): The stream or device to run on. Only the
+            CPU exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        A new array. Its dtype follows MLX: booleans sum as ``int32``,
-        every other dtype keeps its own (integers wrap on overflow).
-        float16 and bfloat16 accumulate in float32, float32 in float64.
+        numpy.ndarray: A new array. Its dtype follows MLX: a sum of booleans
+        is ``int32``, every other dtype keeps its own (integers wrap on
+        overflow). float16 and bfloat16 accumulate in float32, float32 in
+        float64, and each output is rounded once.
 
     Example:
         >>> import mlx_lite as mx
         >>> mx.cumsum([1, 2, 3, 4], reverse=True, inclusive=False)
         array([9, 7, 4, 0])
+        >>> mx.cumsum([True, True, False])
+        array([1, 2, 2], dtype=int32)
     """
     return _scan("cumsum", a, axis, reverse, inclusive, dtype, stream)
 
 
+@overload
 def cumprod(
-    a: ArrayLike, /, axis: Optional[int] = None, *, reverse: bool = False, inclusive: bool = True,
+    a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: None = None, stream: StreamOrDevice = None,
+) -> NDArray[_NumberT]: ...
+@overload
+def cumprod(
+    a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: None = None, stream: StreamOrDevice = None,
+) -> NDArray[np.bool_]: ...
+@overload
+def cumprod(
+    a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: None = None, stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def cumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+) -> NDArray[_NumberT]: ...
+@overload
+def cumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: _BoolDType, stream: StreamOrDevice = None,
+) -> NDArray[np.bool_]: ...
+@overload
+def cumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def cumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
     dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
-) -> np.ndarray:
-    """Return the cumulative product of the elements along an axis.
+) -> NDArray[Any]: ...
+def cumprod(
+    a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
+    inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+) -> NDArray[Any]:
+    """Return the cumulative product of the elements along the given axis.
 
     Args:
-        a: Input array (any NumPy layout, or anything ``numpy.asarray`` accepts).
-        axis: The axis to multiply along; ``None`` multiplies the flattened
-            array in C order.
-        reverse: Multiply from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from 1.
-        dtype: Cast the input to this dtype before multiplying.
-        stream: The stream or device to run on; only the CPU exists here.
+        a (array_like): Input array: a NumPy array of any memory layout, or
+            anything ``numpy.asarray`` accepts.
+        axis (int, optional): The axis to multiply along. If unspecified, the
+            flattened array is multiplied (in C order) and the result is 1-D.
+        reverse (bool): Multiply from the last element towards the first.
+        inclusive (bool): Whether the i-th element of the output includes the
+            i-th element of the input. If False, the outputs are shifted by one
+            and start from 1.
+        dtype (Dtype, optional): Cast the input to this type before multiplying.
+        stream (Stream, optional): The stream or device to run on. Only the
+            CPU exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        A new array of the input's dtype (booleans stay boolean: logical
-        and); integer products wrap on overflow.
+        numpy.ndarray: A new array of the input's dtype. Booleans stay boolean
+        (a running logical and); integer products wrap on overflow.
 
     Example:
         >>> import mlx_lite as mx
@@ -159,23 +269,48 @@ def cumprod(
     return _scan("cumprod", a, axis, reverse, inclusive, dtype, stream)
 
 
+@overload
 def cummax(
-    a: ArrayLike, /, axis: Optional[int] = None, *, reverse: bool = False, inclusive: bool = True,
+    a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
     stream: StreamOrDevice = None,
-) -> np.ndarray:
-    """Return the cumulative maximum of the elements along an axis.
+) -> NDArray[_NumberT]: ...
+@overload
+def cummax(
+    a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[np.bool_]: ...
+@overload
+def cummax(
+    a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def cummax(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[Any]: ...
+def cummax(
+    a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
+    inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+) -> NDArray[Any]:
+    """Return the cumulative maximum of the elements along the given axis.
 
     Args:
-        a: Input array (any NumPy layout, or anything ``numpy.asarray`` accepts).
-        axis: The axis to scan; ``None`` scans the flattened array in C order.
-        reverse: Scan from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from the
-            lowest value of the dtype (-inf, the integer minimum, False).
-        stream: The stream or device to run on; only the CPU exists here.
+        a (array_like): Input array: a NumPy array of any memory layout, or
+            anything ``numpy.asarray`` accepts.
+        axis (int, optional): The axis to scan. If unspecified, the flattened
+            array is scanned (in C order) and the result is 1-D.
+        reverse (bool): Scan from the last element towards the first.
+        inclusive (bool): Whether the i-th element of the output includes the
+            i-th element of the input. If False, the outputs are shifted by one
+            and start from the lowest value of the dtype (-inf, the integer
+            minimum, False).
+        stream (Stream, optional): The stream or device to run on. Only the
+            CPU exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        A new array of the input's dtype. NaN propagates; complex values
-        compare by real part, then imaginary part.
+        numpy.ndarray: A new array of the input's dtype. NaN propagates;
+        complex values compare by real part, then imaginary part.
 
     Example:
         >>> import mlx_lite as mx
@@ -185,23 +320,48 @@ def cummax(
     return _scan("cummax", a, axis, reverse, inclusive, None, stream)
 
 
+@overload
 def cummin(
-    a: ArrayLike, /, axis: Optional[int] = None, *, reverse: bool = False, inclusive: bool = True,
+    a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
     stream: StreamOrDevice = None,
-) -> np.ndarray:
-    """Return the cumulative minimum of the elements along an axis.
+) -> NDArray[_NumberT]: ...
+@overload
+def cummin(
+    a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[np.bool_]: ...
+@overload
+def cummin(
+    a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def cummin(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[Any]: ...
+def cummin(
+    a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
+    inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+) -> NDArray[Any]:
+    """Return the cumulative minimum of the elements along the given axis.
 
     Args:
-        a: Input array (any NumPy layout, or anything ``numpy.asarray`` accepts).
-        axis: The axis to scan; ``None`` scans the flattened array in C order.
-        reverse: Scan from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from the
-            highest value of the dtype (+inf, the integer maximum, True).
-        stream: The stream or device to run on; only the CPU exists here.
+        a (array_like): Input array: a NumPy array of any memory layout, or
+            anything ``numpy.asarray`` accepts.
+        axis (int, optional): The axis to scan. If unspecified, the flattened
+            array is scanned (in C order) and the result is 1-D.
+        reverse (bool): Scan from the last element towards the first.
+        inclusive (bool): Whether the i-th element of the output includes the
+            i-th element of the input. If False, the outputs are shifted by one
+            and start from the highest value of the dtype (+inf, the integer
+            maximum, True).
+        stream (Stream, optional): The stream or device to run on. Only the
+            CPU exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        A new array of the input's dtype. NaN propagates; complex values
-        compare by real part, then imaginary part.
+        numpy.ndarray: A new array of the input's dtype. NaN propagates;
+        complex values compare by real part, then imaginary part.
 
     Example:
         >>> import mlx_lite as mx
@@ -211,28 +371,54 @@ def cummin(
     return _scan("cummin", a, axis, reverse, inclusive, None, stream)
 
 
+@overload
 def logcumsumexp(
-    a: ArrayLike, /, axis: Optional[int] = None, *, reverse: bool = False, inclusive: bool = True,
+    a: NDArray[_InexactT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
     stream: StreamOrDevice = None,
-) -> np.ndarray:
-    """Return the cumulative log-sum-exp of the elements along an axis:
+) -> NDArray[_InexactT]: ...
+@overload
+def logcumsumexp(
+    a: NDArray[Union[np.bool_, np.integer[Any]]], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[np.float32]: ...
+@overload
+def logcumsumexp(
+    a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[np.generic]: ...
+@overload
+def logcumsumexp(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None,
+) -> NDArray[Any]: ...
+def logcumsumexp(
+    a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
+    inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+) -> NDArray[Any]:
+    """Return the cumulative log-sum-exp of the elements along the given axis:
     ``log(exp(a[0]) + ... + exp(a[i]))``, computed without overflow.
 
     Args:
-        a: Input array (any NumPy layout, or anything ``numpy.asarray`` accepts).
-        axis: The axis to scan; ``None`` scans the flattened array in C order.
-        reverse: Scan from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from -inf.
-        stream: The stream or device to run on; only the CPU exists here.
+        a (array_like): Input array: a NumPy array of any memory layout, or
+            anything ``numpy.asarray`` accepts.
+        axis (int, optional): The axis to scan. If unspecified, the flattened
+            array is scanned (in C order) and the result is 1-D.
+        reverse (bool): Scan from the last element towards the first.
+        inclusive (bool): Whether the i-th element of the output includes the
+            i-th element of the input. If False, the outputs are shifted by one
+            and start from -inf.
+        stream (Stream, optional): The stream or device to run on. Only the
+            CPU exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        A new array: ``float32`` for boolean and integer inputs, otherwise
-        the input's dtype. ``[1000, 1000]`` gives ``[1000, 1000.693...]``.
+        numpy.ndarray: A new array: ``float32`` for boolean and integer
+        inputs, otherwise the input's dtype. ``[1000, 1000]`` gives
+        ``[1000, 1000.693...]``.
 
     Example:
         >>> import mlx_lite as mx
-        >>> mx.logcumsumexp([0.0, 0.0])
-        array([0.       , 0.6931472])
+        >>> mx.logcumsumexp([0, 0])
+        array([0.       , 0.6931472], dtype=float32)
     """
     return _scan("logcumsumexp", a, axis, reverse, inclusive, None, stream)
 
