@@ -849,6 +849,71 @@ def demo() -> None:
     print()
 
 
+# --------------------------------------------------------------------------- Dask (--dask)
+
+
+DASK_N, DASK_CHUNK = 2 * 10**8, 10**7
+
+
+def dask_row(seed: int, reps: int = 5) -> Optional[Dict[str, Any]]:
+    """The opt-in Dask row: a 2*10^8-element float32 cumsum through Dask,
+    ``mlx_lite.dask.cumsum`` against ``dask.array.cumsum``; None without Dask.
+
+    Fairness: both peers scan the same input, 20 chunks of 10^7 uniform [0, 1)
+    floats generated once and persisted in memory (800 MB, untimed), so that
+    neither timing includes generating data. Both run on Dask's threaded
+    scheduler with the same graph shape (Dask's default "sequential" method:
+    scan each chunk, carry the running total, add it). The timed call is
+    ``scan(x).sum().compute()``: every output chunk is computed and reduced,
+    and none is kept, so no 800 MB result has to be held or stored, and the
+    reduction costs both peers the same. ``x.sum().compute()`` (reading the
+    input once) is the floor. Peak MiB is the resident-memory growth of the
+    untimed warm-up call; the error is the largest relative error of every
+    10^4-th output against a float64 running sum.
+    """
+    try:
+        import dask
+        import dask.array as da
+
+        import mlx_lite.dask as mld
+    except ImportError:
+        print("Dask row skipped: dask[array] is not installed.")
+        return None
+    with dask.config.set(scheduler="threads"):
+        x = da.random.default_rng(seed).random(DASK_N, chunks=DASK_CHUNK, dtype=np.float32).persist()
+        scans: Dict[str, Callable[[Any], Any]] = {"mlx_lite.dask": mld.cumsum, "dask.array": da.cumsum}
+
+        def total_of(scan: Callable[[Any], Any]) -> Callable[[], Any]:
+            return lambda: scan(x).sum().compute()
+
+        calls = {name: total_of(scan) for name, scan in scans.items()}
+        calls["x.sum()"] = total_of(lambda y: y)
+        peak = {name: call_with_peak(call)[1] for name, call in calls.items()}
+        samples = interleaved(calls, {name: 1 for name in calls}, reps)
+        step, reference, carry = 10**4, [], 0.0
+        for block in x.to_delayed():
+            running = np.cumsum(block.compute(), dtype=np.float64) + carry
+            reference.append(running[::step])
+            carry = float(running[-1])
+        wanted = np.concatenate(reference)
+        error = {name: max_relative_error(scan(x)[::step].compute(), wanted, 1e-30) for name, scan in scans.items()}
+    del x
+    _settle_memory()
+    print(f"\nDask: cumsum f32, {DASK_N:,} elements in {DASK_N // DASK_CHUNK} chunks of {DASK_CHUNK:,}, "
+          f"threaded scheduler; timed: scan(x).sum().compute(), median of {reps}")
+    print(f"{'peer':<16} {'median ms':>10} {'min ms':>10} {'peak MiB':>9} {'max rel err':>12}")
+    row: Dict[str, Any] = {"n": DASK_N, "chunk": DASK_CHUNK, "reps": reps}
+    for name in calls:
+        median, low = float(np.median(samples[name])) * 1e3, float(np.min(samples[name])) * 1e3
+        err = error.get(name)
+        print(f"{name:<16} {median:>10.0f} {low:>10.0f} {peak[name] or 0:>9.0f} "
+              f"{'-' if err is None else f'{err:.1e}':>12}")
+        row[name] = {"median_ms": median, "min_ms": low, "peak_mib": peak[name], "max_rel_error": err}
+    speedup = row["dask.array"]["median_ms"] / row["mlx_lite.dask"]["median_ms"]
+    print(f"mlx_lite.dask is {speedup:.2f}x as fast as dask.array.cumsum")
+    return row
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -863,6 +928,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, metavar="N", help="set MLX_LITE_NUM_THREADS")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the inputs")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo")
+    parser.add_argument("--dask", action="store_true",
+                        help="add the Dask row (2*10^8 float32, needs dask[array] and ~2 GB); "
+                             "--dask --cases dask runs it alone")
     return parser.parse_args(argv)
 
 
@@ -880,7 +948,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         os.environ["MLX_LITE_NUM_THREADS"] = str(args.threads)
     settings = QUICK if args.quick else DEFAULT
     specs = select_specs(args.quick, args.cases, bool(args.plot))
-    if not specs:
+    if not specs and not args.dask:
         print(f"No case matches {args.cases!r}.", file=sys.stderr)
         return 2
     info = machine()
@@ -891,13 +959,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run_load = LoadMonitor()
     results: Dict[str, Result] = {}
     started = time.perf_counter()
-    print_header()
+    if specs:
+        print_header()
     for spec in specs:
         result = run_case(build_case(spec), settings, rng)
         results[spec.name] = result
         print(format_row(row_cells(result)), flush=True)
         _settle_memory()
-    print_legend()
+    if specs:
+        print_legend()
+    dask_result = dask_row(args.seed) if args.dask else None
     found = [w for r in results.values() for w in warnings_for(r)]
     print()
     print("Worth a look:" if found else "Nothing looked wrong.")
@@ -907,7 +978,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"\n{len(results)} cases in {time.perf_counter() - started:.0f} s; other processes used "
           f"{'?' if background is None else f'{100 * background:.0f}%'} of the CPUs meanwhile.")
     header = dict(info, quick=args.quick, cases=args.cases, seed=args.seed, background_cpu_share=background,
-                  settings=asdict(settings), numpy_note="np.cumsum/np.cumprod called with dtype=input dtype")
+                  settings=asdict(settings), numpy_note="np.cumsum/np.cumprod called with dtype=input dtype",
+                  dask=dask_result)
     if args.json:
         write_json(args.json, results.values(), header)
         print(f"Wrote {args.json}")
