@@ -303,6 +303,11 @@ def _reference(op, a, axis, reverse, inclusive, dtype):
             big = max(big, float(np.abs(w[np.isfinite(w)]).max()) if np.isfinite(w).any() else 0.0)
             scale = np.full(value.shape, 1.0 + big)
         identity = _identity(op, out_dtype)
+        if value.dtype.kind == "f" and np.dtype(out_dtype).itemsize < value.dtype.itemsize:
+            # A wide value that the result's dtype cannot hold rounds to +-inf there.
+            with np.errstate(over="ignore", invalid="ignore"):
+                overflows = np.isfinite(value) & np.isinf(value.astype(out_dtype).astype(value.dtype))
+            value = np.where(overflows, np.copysign(np.inf, value), value)
     if not inclusive:
         value = _shift_exclusive(value, axis, identity)
         if scale is not None and op != "logcumsumexp":  # logcumsumexp's scale is uniform
