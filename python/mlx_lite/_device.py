@@ -63,8 +63,9 @@ class Stream:
 
     __slots__ = ("device", "index")
 
-    def __init__(self, device: Device, index: int = 0) -> None:
-        self.device = device
+    def __init__(self, device: Union[Device, DeviceType], index: int = 0) -> None:
+        # A device type stands for its device 0, as everywhere else here.
+        self.device = device if isinstance(device, Device) else _as_device(device, "Stream")
         self.index = index
 
     def __repr__(self) -> str:

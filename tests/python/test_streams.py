@@ -209,3 +209,20 @@ def test_every_stream_form_gives_the_same_result(op):
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
     with mlx_lite.stream(mlx_lite.new_stream(cpu)):
         assert getattr(mlx_lite, op)(a, 1).tobytes() == want.tobytes()
+
+
+def test_stream_built_on_a_device_type_runs_on_the_cpu():
+    """Found by the fuzzer: Stream(cpu) kept the DeviceType as its device, and
+    every scan given that stream raised AttributeError."""
+    import numpy as np
+
+    import mlx_lite
+
+    s = mlx_lite.Stream(mlx_lite.cpu)
+    assert s.device == mlx_lite.Device(mlx_lite.cpu)
+    assert repr(s) == "Stream(Device(cpu, 0), 0)"
+    x = np.arange(5)
+    for scan in (mlx_lite.cumsum, mlx_lite.cumprod, mlx_lite.cummax, mlx_lite.cummin):
+        assert np.array_equal(scan(x, stream=s), scan(x))
+    with pytest.raises(ValueError, match="Cannot get gpu stream"):
+        mlx_lite.cumsum(x, stream=mlx_lite.Stream(mlx_lite.gpu))
