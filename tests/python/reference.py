@@ -434,3 +434,15 @@ def check_result_layout(got, a, axis):
             order_got = [i for i in _axis_order(got) if i in order_a]
             assert order_got == order_a, (
                 f"memory order not kept: input strides {a.strides}, result strides {got.strides}")
+
+
+def available_memory() -> int:
+    """Bytes the kernel says can be allocated now (0 where /proc/meminfo is missing)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

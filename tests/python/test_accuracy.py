@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import mlx_lite
-from reference import BF16
+from reference import BF16, available_memory
 
 # ----------------------------------------------------------------------------
 # Accuracy
@@ -207,18 +207,8 @@ def test_integer_scans_with_threads():
 # 64-bit sizes
 
 
-def _available_memory():
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
-
-@pytest.mark.skipif(_available_memory() < 8 * 2**30, reason="needs 8 GiB of free memory")
+@pytest.mark.skipif(available_memory() < 8 * 2**30, reason="needs 8 GiB of free memory")
 def test_axis_longer_than_2_to_the_31():
     n = 2**31 + 7
     a = np.broadcast_to(np.uint8(1), (n,))  # no memory for the input: stride 0
