@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
     ],
     targets: [
-        .target(name: "ScanABI", path: "Sources/ScanABI"),
+        .target(name: "ScanABI", path: "Sources/ScanABI", exclude: ["README.md"]),
         .target(
             name: "SwiftScan",
             dependencies: [
@@ -28,12 +28,14 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],
-            path: "Sources/SwiftScan"
+            path: "Sources/SwiftScan",
+            exclude: ["README.md"]
         ),
         .target(
             name: "CBridge",
             dependencies: ["ScanABI", "SwiftScan"],
             path: "Sources/CBridge",
+            exclude: ["README.md"],
             cSettings: [.unsafeFlags(pythonIncludes + ["-O2", "-fvisibility=hidden"])]
         ),
         .testTarget(
