@@ -25,7 +25,7 @@ func kernel<Element: ScanElement, Operation: ScanOperation>(
 
 /// The engine for an operation with a vector form: a more specific overload,
 /// so the compiler picks it wherever the accumulator allows.
-func kernel<Element: ScanElement, Operation: VectorScanOperation>(
+func kernel<Element: VectorScanElement, Operation: VectorScanOperation>(
   _: Element.Type, _: Operation.Type
 ) -> Kernel where Operation.Value == Element.Accumulator {
   kernel(VectorTiles<Element, Operation>.self)
@@ -53,7 +53,7 @@ where E.Accumulator: ScanSummable & ScanMultiplicable & ScanOrdered & ScanLogAdd
   }
 }
 
-func vectorArithmeticKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
+func vectorArithmeticKernel<E: VectorScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
 where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered {
   switch op {
   case Int32(MLXL_OP_SUM.rawValue): return kernel(element, SumOp<E.Accumulator>.self)
@@ -67,7 +67,7 @@ where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOr
 /// Floating-point maximum and minimum run on the chunked scalar tiles: their
 /// NaN-keeping selects do not survive as vector code (the compiler splits
 /// them into per-lane branches), and four scalar chains are twice as fast.
-func vectorInexactKernel<E: ScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
+func vectorInexactKernel<E: VectorScanElement>(_ element: E.Type, _ op: Int32) -> Kernel?
 where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered & ScanLogAddExp {
   switch op {
   case Int32(MLXL_OP_LOGADDEXP.rawValue): return kernel(element, LogAddExpOp<E.Accumulator>.self)

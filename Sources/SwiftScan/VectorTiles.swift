@@ -1,10 +1,9 @@
 /// Vector forms of the scan operations, and the tile scanner that uses them.
 ///
 /// Where an operation's accumulator is a SIMD scalar (integers, `Float`,
-/// `Double`), a tile is scanned four elements at a time: the in-vector
-/// inclusive prefix takes two log-steps (shift by one lane, combine; shift by
-/// two, combine), and the running value is carried from vector to vector, so
-/// the dependency chain is one combine per four elements. Each output is
+/// `Double`), a tile is scanned in vectors: the in-vector inclusive prefix
+/// takes two log-steps (shift by one lane, combine; shift by two, combine),
+/// and the running value is carried from vector to vector. Each output is
 /// `(carry ⊕ local) ⊕ prefix`, with `local` the tile's running total.
 
 /// An operation with a lane-wise form on four-lane vectors.
@@ -24,51 +23,11 @@ public protocol ScanVectorOrdered: ScanOrdered & SIMDScalar {
   static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self>
 }
 
-extension ScanVectorSummable where Self: FixedWidthInteger {
-  @inline(__always) public static func sum(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self> { a &+ b }
-}
-extension ScanVectorMultiplicable where Self: FixedWidthInteger {
-  @inline(__always) public static func product(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self> { a &* b }
-}
-extension ScanVectorOrdered where Self: FixedWidthInteger {
-  @inline(__always) public static func maximum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self> {
-    next.replacing(with: running, where: running .> next)
-  }
-  @inline(__always) public static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self> {
-    next.replacing(with: running, where: running .< next)
-  }
-}
+// The conformances, and each type's lane-wise operations, are generated
+// (VectorOperations+Generated.swift): written on the concrete vector type,
+// `a &+ b` is one vector instruction; written once in a generic extension it
+// is a lane-by-lane loop the compiler scalarises.
 
-extension ScanVectorSummable where Self: BinaryFloatingPoint {
-  @inline(__always) public static func sum(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self> { a + b }
-}
-extension ScanVectorMultiplicable where Self: BinaryFloatingPoint {
-  @inline(__always) public static func product(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self> { a * b }
-}
-extension ScanVectorOrdered where Self: BinaryFloatingPoint {
-  // As the scalar forms: a NaN `next` wins the comparison's false; a NaN
-  // `running` (unequal to itself) is then put back. (Correct, and tested, but
-  // not dispatched: see `vectorInexactKernel`.)
-  @inline(__always) public static func maximum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self> {
-    let larger = next.replacing(with: running, where: running .> next)
-    return larger.replacing(with: running, where: running .!= running)
-  }
-  @inline(__always) public static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self> {
-    let smaller = next.replacing(with: running, where: running .< next)
-    return smaller.replacing(with: running, where: running .!= running)
-  }
-}
-
-extension Int8: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension Int16: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension Int32: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension Int64: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension UInt8: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension UInt16: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension UInt32: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension UInt64: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension Float: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
-extension Double: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {}
 
 extension SumOp: VectorScanOperation where Value: ScanVectorSummable {
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
@@ -95,35 +54,87 @@ extension MinOp: VectorScanOperation where Value: ScanVectorOrdered {
 /// contiguous, forward or backward (reverse scans); any other tile goes to
 /// `ChunkedTiles`, and `tileTotal` makes the same choice from the same
 /// strides, so totals match scans bit for bit.
-public enum VectorTiles<Element: ScanElement, Operation: VectorScanOperation>: TileScanner
+///
+/// Eight elements are taken at a time: two four-lane prefixes, the second
+/// lifted by the first's last lane, so the tile's running total (the one
+/// dependency chain) takes one combine per eight elements.
+public enum VectorTiles<Element: VectorScanElement, Operation: VectorScanOperation>: TileScanner
 where Operation.Value == Element.Accumulator {
   public typealias Value = Element.Accumulator
   typealias Scalar = ChunkedTiles<Element, Operation>
+  typealias Vector = SIMD4<Value>
+
+  static var size: Int { MemoryLayout<Element>.stride }
 
   /// +1 when input and output both run forward through memory element by
   /// element, -1 when both run backward (a reverse scan), 0 otherwise.
   @inline(__always)
   static func direction(_ inputStride: Int, _ outputStride: Int) -> Int {
-    let size = MemoryLayout<Element>.stride
     if inputStride == size && outputStride == size { return 1 }
     if inputStride == -size && outputStride == -size { return -1 }
     return 0
   }
 
   /// Four elements in scan order from `index`, stepping `step` (a literal ±1
-  /// once inlined, so a backward load is a forward load and a lane reversal).
-  @inline(__always)
-  static func load(_ source: UnsafePointer<Element>, _ index: Int, step: Int) -> SIMD4<Value> {
-    SIMD4(source[index &* step].widened, source[(index &+ 1) &* step].widened,
-          source[(index &+ 2) &* step].widened, source[(index &+ 3) &* step].widened)
+  /// once inlined): a backward step loads the four below and reverses them.
+  /// (Transparent, not `@inline(__always)`: with the half-precision
+  /// conversions inside, the optimizer left these as calls with a variable
+  /// step, and the reversal went through memory.)
+  @_transparent
+  static func load(_ base: UnsafeRawPointer, _ index: Int, step: Int) -> Vector {
+    if step > 0 { return Element.loadWidened(from: base + index &* size) }
+    let memoryOrder = Element.loadWidened(from: base - (index &+ 3) &* size)
+    return Vector(memoryOrder[3], memoryOrder[2], memoryOrder[1], memoryOrder[0])
   }
 
-  /// The inclusive prefix of four lanes, in two log-steps.
-  @inline(__always)
-  static func prefix(_ v: SIMD4<Value>) -> SIMD4<Value> {
+  @_transparent
+  static func store(_ values: Vector, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
+    if step > 0 {
+      Element.storeNarrowed(values, to: base + index &* size)
+    } else {
+      Element.storeNarrowed(Vector(values[3], values[2], values[1], values[0]), to: base - (index &+ 3) &* size)
+    }
+  }
+
+  /// The inclusive prefix of four lanes in two steps: within each pair of
+  /// lanes, then the first pair's total into the second. Neither step moves a
+  /// value across the middle of the vector except as one broadcast, which
+  /// matters where four accumulators span two registers (`Double` on SSE2).
+  @_transparent
+  static func prefix(_ v: Vector) -> Vector {
     let neutral = Operation.neutral
-    let once = Operation.combine(SIMD4(neutral, v[0], v[1], v[2]), v)
-    return Operation.combine(SIMD4(neutral, neutral, once[0], once[1]), once)
+    let pairs = Operation.combine(Vector(neutral, v[0], neutral, v[2]), v)
+    return Operation.combine(Vector(neutral, neutral, pairs[1], pairs[1]), pairs)
+  }
+
+  /// Walks a tile, writing `carry ⊕ local ⊕ prefix` to `target` when there is
+  /// one (inlined with a literal nil, the stores vanish and the same chain
+  /// gives `tileTotal`'s bits); returns the tile's total `local`.
+  @inline(__always)
+  static func walk(
+    _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer?,
+    count: Int, carry: Value, step: Int
+  ) -> Value {
+    var local = Operation.neutral
+    var index = 0
+    while index &+ 8 <= count {
+      let low = prefix(load(source, index, step: step))
+      let high = Operation.combine(Vector(repeating: low[3]), prefix(load(source, index &+ 4, step: step)))
+      if let target {
+        let base = Vector(repeating: Operation.combine(carry, local))
+        store(Operation.combine(base, low), target, index, step: step)
+        store(Operation.combine(base, high), target, index &+ 4, step: step)
+      }
+      local = Operation.combine(local, high[3])
+      index &+= 8
+    }
+    while index < count {
+      let offset = index &* step &* size
+      local = Operation.combine(local, source.load(fromByteOffset: offset, as: Element.self).widened)
+      target?.storeBytes(of: Element(narrowing: Operation.combine(carry, local)), toByteOffset: offset, as: Element.self)
+      index &+= 1
+    }
+    return local
   }
 
   public static func scanTile(
@@ -131,61 +142,21 @@ where Operation.Value == Element.Accumulator {
     _ output: UnsafeMutableRawPointer, _ outputStride: Int,
     count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
   ) -> Value {
-    let source = input.assumingMemoryBound(to: Element.self)
-    let target = output.assumingMemoryBound(to: Element.self)
     switch direction(inputStride, outputStride) {
-    case 1: return scan(source, target, count: count, carry: carry, step: 1)
-    case -1: return scan(source, target, count: count, carry: carry, step: -1)
+    case 1: return walk(input, output, count: count, carry: carry, step: 1)
+    case -1: return walk(input, output, count: count, carry: carry, step: -1)
     default:
       return Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
     }
   }
 
-  @inline(__always)
-  static func scan(
-    _ source: UnsafePointer<Element>, _ target: UnsafeMutablePointer<Element>,
-    count: Int, carry: Value, step: Int
-  ) -> Value {
-    var local = Operation.neutral
-    var index = 0
-    while index &+ 4 <= count {
-      let lanes = prefix(load(source, index, step: step))
-      let result = Operation.combine(SIMD4(repeating: Operation.combine(carry, local)), lanes)
-      for lane in 0..<4 { target[(index &+ lane) &* step] = Element(narrowing: result[lane]) }
-      local = Operation.combine(local, lanes[3])
-      index &+= 4
-    }
-    while index < count {
-      local = Operation.combine(local, source[index &* step].widened)
-      target[index &* step] = Element(narrowing: Operation.combine(carry, local))
-      index &+= 1
-    }
-    return local
-  }
-
   public static func tileTotal(
     _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
   ) -> Value {
-    let source = input.assumingMemoryBound(to: Element.self)
     switch direction(inputStride, outputStride) {
-    case 1: return total(source, count: count, step: 1)
-    case -1: return total(source, count: count, step: -1)
+    case 1: return walk(input, nil, count: count, carry: Operation.neutral, step: 1)
+    case -1: return walk(input, nil, count: count, carry: Operation.neutral, step: -1)
     default: return Scalar.tileTotal(input, inputStride, outputStride: outputStride, count: count)
     }
-  }
-
-  @inline(__always)
-  static func total(_ source: UnsafePointer<Element>, count: Int, step: Int) -> Value {
-    var local = Operation.neutral
-    var index = 0
-    while index &+ 4 <= count {
-      local = Operation.combine(local, prefix(load(source, index, step: step))[3])
-      index &+= 4
-    }
-    while index < count {
-      local = Operation.combine(local, source[index &* step].widened)
-      index &+= 1
-    }
-    return local
   }
 }

@@ -8,7 +8,7 @@ import XCTest
 @testable import SwiftScan
 
 /// The runners for an operation with a vector form.
-func bothRunners<E: ScanElement, Op: VectorScanOperation>(_: E.Type, _: Op.Type) -> [(String, Runner)]
+func bothRunners<E: VectorScanElement, Op: VectorScanOperation>(_: E.Type, _: Op.Type) -> [(String, Runner)]
 where Op.Value == E.Accumulator {
   [("chunked", chunkedRunner(E.self, Op.self)), ("vector", vectorRunner(E.self, Op.self))]
 }
@@ -69,7 +69,7 @@ final class SpecialValueTests: XCTestCase {
   // MARK: NaN and infinities
 
   /// Special-value inputs for sum, product, max and min, short and embedded in longer lines.
-  func checkSpecialReals<E: TestReal>(_: E.Type)
+  func checkSpecialReals<E: TestReal & VectorScanElement>(_: E.Type)
   where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered {
     let nan = Double.nan, inf = Double.infinity
     func values(_ xs: [Double]) -> [E] { xs.map { E(rounding: $0) } }

@@ -654,7 +654,7 @@ where Op.Value == E.Accumulator {
 
 /// The engine with the vector tile scanner (what the C entry point uses for
 /// integers and real types with sum, product, max and min).
-func vectorRunner<E: ScanElement, Op: VectorScanOperation>(_: E.Type, _: Op.Type) -> Runner
+func vectorRunner<E: VectorScanElement, Op: VectorScanOperation>(_: E.Type, _: Op.Type) -> Runner
 where Op.Value == E.Accumulator {
   { problem in
     let outcome = TiledScanEngine<VectorTiles<E, Op>>.run(problem.geometry, threads: problem.threads)
@@ -716,14 +716,14 @@ func scanCase<E: TestElement, Op: ScanOperation>(
   makeCase(E.self, ref, kind, comparison, run: chunkedRunner(E.self, Op.self))
 }
 
-func vectorCase<E: TestElement, Op: VectorScanOperation>(
+func vectorCase<E: TestElement & VectorScanElement, Op: VectorScanOperation>(
   _: E.Type, _: Op.Type, _ ref: RefOp<E.Wide>, _ kind: SampleKind, _ comparison: Comparison = .exact
 ) -> ScanCase where Op.Value == E.Accumulator {
   makeCase(E.self, ref, kind, comparison, suffix: " [vector]", run: vectorRunner(E.self, Op.self))
 }
 
 func integerCases<I>(_: I.Type) -> [ScanCase]
-where I: TestInteger & ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered, I.Accumulator == I {
+where I: TestInteger & VectorScanElement & ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered, I.Accumulator == I {
   [
     scanCase(I.self, SumOp<I>.self, .wrappingSum, .sum),
     scanCase(I.self, ProductOp<I>.self, .wrappingProduct, .product),
@@ -736,7 +736,7 @@ where I: TestInteger & ScanVectorSummable & ScanVectorMultiplicable & ScanVector
   ]
 }
 
-func realCases<E: TestReal>(_: E.Type, logTolerance: Double) -> [ScanCase]
+func realCases<E: TestReal & VectorScanElement>(_: E.Type, logTolerance: Double) -> [ScanCase]
 where E.Accumulator: ScanVectorSummable & ScanVectorMultiplicable & ScanVectorOrdered & ScanLogAddExp {
   [
     scanCase(E.self, SumOp<E.Accumulator>.self, .sum, .sum),
