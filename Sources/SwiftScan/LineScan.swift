@@ -106,6 +106,31 @@ public protocol TileScanner {
   static func tileTotal(
     _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
   ) -> Element.Accumulator
+
+  /// `scanTile` on `rows` lines of `count` (at most `tileElements`) elements,
+  /// each from `carry`, the lines `rowStrides` bytes apart: many short rows
+  /// without a call and a stride check per row.
+  static func scanRows(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    rowStrides: (input: Int, output: Int), rows: Int,
+    count: Int, carry: Element.Accumulator, scratch: UnsafeMutablePointer<Element.Accumulator>
+  )
+}
+
+extension TileScanner {
+  public static func scanRows(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    rowStrides: (input: Int, output: Int), rows: Int,
+    count: Int, carry: Element.Accumulator, scratch: UnsafeMutablePointer<Element.Accumulator>
+  ) {
+    for row in 0..<rows {
+      _ = scanTile(
+        input + row &* rowStrides.input, inputStride, output + row &* rowStrides.output, outputStride,
+        count: count, carry: carry, scratch: scratch)
+    }
+  }
 }
 
 /// The scalar tile scanner, for every operation and element type: four

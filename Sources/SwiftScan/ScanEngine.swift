@@ -90,6 +90,22 @@ public enum TiledScanEngine<Tiles: TileScanner> {
         ForkJoin.run(workers: workers) { worker in
           let lines = share(of: lineCount, worker: worker, workers: workers)
           outcomes[worker] = withScratch { scratch in
+            if let rows = geometry.shortRows, geometry.inclusive {
+              // Rows of one tile or less, evenly spaced: a batch of rows per call.
+              let scanned = geometry.scanned
+              var row = lines.lowerBound
+              while row < lines.upperBound {
+                if interrupt.isRaised { return .interrupted }
+                let batch = min(4096, lines.upperBound &- row)
+                Tiles.scanRows(
+                  geometry.input + row &* rows.inputStride, scanned.inputStride,
+                  geometry.output + row &* rows.outputStride, scanned.outputStride,
+                  rowStrides: (rows.inputStride, rows.outputStride), rows: batch,
+                  count: scanned.count, carry: seed, scratch: scratch)
+                row &+= batch
+              }
+              return Outcome.done
+            }
             var walker = BatchWalker(geometry.batch, startingAt: lines.lowerBound)
             for index in lines {
               if index & 255 == 0 && interrupt.isRaised { return .interrupted }

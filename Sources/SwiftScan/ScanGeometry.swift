@@ -48,6 +48,13 @@ public struct ScanGeometry {
       && batch.allSatisfy { $0.inputStride == $0.outputStride }
   }
 
+  /// The one batch dimension, when lines are at most a tile long and evenly
+  /// spaced (a matrix of short rows): they can be scanned without a walker.
+  public var shortRows: Dimension? {
+    guard batch.count == 1, !carriesAcrossBatch, scanned.count <= tileElements else { return nil }
+    return batch[0]
+  }
+
   /// Total number of elements scanned.
   public var elementCount: Int { batch.reduce(scanned.count) { $0 &* $1.count } }
 

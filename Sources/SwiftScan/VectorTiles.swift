@@ -150,6 +150,31 @@ where Operation.Value == Element.Accumulator {
     }
   }
 
+  public static func scanRows(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    rowStrides: (input: Int, output: Int), rows: Int,
+    count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
+  ) {
+    // The direction is checked once for all rows, and `walk` inlined for each.
+    switch direction(inputStride, outputStride) {
+    case 1:
+      for row in 0..<rows {
+        _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: 1)
+      }
+    case -1:
+      for row in 0..<rows {
+        _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: -1)
+      }
+    default:
+      for row in 0..<rows {
+        _ = Scalar.scanTile(
+          input + row &* rowStrides.input, inputStride, output + row &* rowStrides.output, outputStride,
+          count: count, carry: carry, scratch: scratch)
+      }
+    }
+  }
+
   public static func tileTotal(
     _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
   ) -> Value {
