@@ -10,6 +10,23 @@ public protocol VectorScanElement: ScanElement where Accumulator: SIMDScalar {
   static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Accumulator>
   /// Rounds four accumulators and stores them at `address`, in memory order.
   static func storeNarrowed(_ values: SIMD4<Accumulator>, to address: UnsafeMutableRawPointer)
+  /// The two elements at `address`, widened (the unit of 8-byte accumulators).
+  static func loadWidened(from address: UnsafeRawPointer) -> SIMD2<Accumulator>
+  static func storeNarrowed(_ values: SIMD2<Accumulator>, to address: UnsafeMutableRawPointer)
+}
+
+extension VectorScanElement {
+  // Pairs element by element: used only where the accumulator is narrower
+  // than 8 bytes, and the vector tiles then take four lanes, never pairs.
+  @inlinable @inline(__always)
+  public static func loadWidened(from address: UnsafeRawPointer) -> SIMD2<Accumulator> {
+    SIMD2(address.load(as: Self.self).widened, address.load(fromByteOffset: MemoryLayout<Self>.stride, as: Self.self).widened)
+  }
+  @inlinable @inline(__always)
+  public static func storeNarrowed(_ values: SIMD2<Accumulator>, to address: UnsafeMutableRawPointer) {
+    address.storeBytes(of: Self(narrowing: values[0]), as: Self.self)
+    address.storeBytes(of: Self(narrowing: values[1]), toByteOffset: MemoryLayout<Self>.stride, as: Self.self)
+  }
 }
 
 /// Integers and `Double`: the accumulator is the element.
@@ -23,6 +40,14 @@ extension SelfAccumulatingVectorElement {
   @inlinable @inline(__always)
   public static func storeNarrowed(_ values: SIMD4<Self>, to address: UnsafeMutableRawPointer) {
     address.storeBytes(of: values, as: SIMD4<Self>.self)
+  }
+  @inlinable @inline(__always)
+  public static func loadWidened(from address: UnsafeRawPointer) -> SIMD2<Self> {
+    address.loadUnaligned(as: SIMD2<Self>.self)
+  }
+  @inlinable @inline(__always)
+  public static func storeNarrowed(_ values: SIMD2<Self>, to address: UnsafeMutableRawPointer) {
+    address.storeBytes(of: values, as: SIMD2<Self>.self)
   }
 }
 
@@ -44,6 +69,14 @@ extension Float: VectorScanElement {
   @inlinable @inline(__always)
   public static func storeNarrowed(_ values: SIMD4<Double>, to address: UnsafeMutableRawPointer) {
     address.storeBytes(of: SIMD4<Float>(values), as: SIMD4<Float>.self)
+  }
+  @inlinable @inline(__always)
+  public static func loadWidened(from address: UnsafeRawPointer) -> SIMD2<Double> {
+    SIMD2<Double>(address.loadUnaligned(as: SIMD2<Float>.self))
+  }
+  @inlinable @inline(__always)
+  public static func storeNarrowed(_ values: SIMD2<Double>, to address: UnsafeMutableRawPointer) {
+    address.storeBytes(of: SIMD2<Float>(values), as: SIMD2<Float>.self)
   }
 }
 

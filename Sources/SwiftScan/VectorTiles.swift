@@ -6,21 +6,26 @@
 /// and the running value is carried from vector to vector. Each output is
 /// `(carry ⊕ local) ⊕ prefix`, with `local` the tile's running total.
 
-/// An operation with a lane-wise form on four-lane vectors.
+/// An operation with a lane-wise form on four-lane and two-lane vectors.
 public protocol VectorScanOperation: ScanOperation where Value: SIMDScalar {
   /// `combine` applied lane by lane.
   static func combine(_ running: SIMD4<Value>, _ next: SIMD4<Value>) -> SIMD4<Value>
+  static func combine(_ running: SIMD2<Value>, _ next: SIMD2<Value>) -> SIMD2<Value>
 }
 
 public protocol ScanVectorSummable: ScanSummable & SIMDScalar {
   static func sum(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self>
+  static func sum(_ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMD2<Self>
 }
 public protocol ScanVectorMultiplicable: ScanMultiplicable & SIMDScalar {
   static func product(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self>
+  static func product(_ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMD2<Self>
 }
 public protocol ScanVectorOrdered: ScanOrdered & SIMDScalar {
   static func maximum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self>
   static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self>
+  static func maximum(_ running: SIMD2<Self>, _ next: SIMD2<Self>) -> SIMD2<Self>
+  static func minimum(_ running: SIMD2<Self>, _ next: SIMD2<Self>) -> SIMD2<Self>
 }
 
 // The conformances, and each type's lane-wise operations, are generated
@@ -33,9 +38,15 @@ extension SumOp: VectorScanOperation where Value: ScanVectorSummable {
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
     Value.sum(a, b)
   }
+  @inline(__always) public static func combine(_ a: SIMD2<Value>, _ b: SIMD2<Value>) -> SIMD2<Value> {
+    Value.sum(a, b)
+  }
 }
 extension ProductOp: VectorScanOperation where Value: ScanVectorMultiplicable {
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
+    Value.product(a, b)
+  }
+  @inline(__always) public static func combine(_ a: SIMD2<Value>, _ b: SIMD2<Value>) -> SIMD2<Value> {
     Value.product(a, b)
   }
 }
@@ -43,9 +54,15 @@ extension MaxOp: VectorScanOperation where Value: ScanVectorOrdered {
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
     Value.maximum(a, b)
   }
+  @inline(__always) public static func combine(_ a: SIMD2<Value>, _ b: SIMD2<Value>) -> SIMD2<Value> {
+    Value.maximum(a, b)
+  }
 }
 extension MinOp: VectorScanOperation where Value: ScanVectorOrdered {
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
+    Value.minimum(a, b)
+  }
+  @inline(__always) public static func combine(_ a: SIMD2<Value>, _ b: SIMD2<Value>) -> SIMD2<Value> {
     Value.minimum(a, b)
   }
 }
@@ -83,7 +100,7 @@ where Operation.Value == Element.Accumulator {
   @_transparent
   static func load(_ base: UnsafeRawPointer, _ index: Int, step: Int) -> Vector {
     if step > 0 { return Element.loadWidened(from: base + index &* size) }
-    let memoryOrder = Element.loadWidened(from: base - (index &+ 3) &* size)
+    let memoryOrder: Vector = Element.loadWidened(from: base - (index &+ 3) &* size)
     return Vector(memoryOrder[3], memoryOrder[2], memoryOrder[1], memoryOrder[0])
   }
 
@@ -107,9 +124,39 @@ where Operation.Value == Element.Accumulator {
     return Operation.combine(Vector(neutral, neutral, pairs[1], pairs[1]), pairs)
   }
 
+  typealias Pair = SIMD2<Value>
+
+  /// Two elements in scan order from `index` (as `load`, for pairs).
+  @_transparent
+  static func loadPair(_ base: UnsafeRawPointer, _ index: Int, step: Int) -> Pair {
+    if step > 0 { return Element.loadWidened(from: base + index &* size) }
+    let memoryOrder: Pair = Element.loadWidened(from: base - (index &+ 1) &* size)
+    return Pair(memoryOrder[1], memoryOrder[0])
+  }
+
+  @_transparent
+  static func storePair(_ values: Pair, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
+    if step > 0 {
+      Element.storeNarrowed(values, to: base + index &* size)
+    } else {
+      Element.storeNarrowed(Pair(values[1], values[0]), to: base - (index &+ 1) &* size)
+    }
+  }
+
+  /// The inclusive prefix of a pair, lifted by `offset` (broadcast).
+  @_transparent
+  static func prefix(_ v: Pair, after offset: Value) -> Pair {
+    Operation.combine(Pair(repeating: offset), Operation.combine(Pair(Operation.neutral, v[0]), v))
+  }
+
   /// Walks a tile, writing `carry ⊕ local ⊕ prefix` to `target` when there is
   /// one (inlined with a literal nil, the stores vanish and the same chain
   /// gives `tileTotal`'s bits); returns the tile's total `local`.
+  ///
+  /// 8-byte accumulators go in pairs, as one SSE register holds them: in
+  /// four-lane vectors the compiler splits every operation across two
+  /// registers and reshuffles lanes between them at a cost of more
+  /// instructions than the arithmetic itself.
   @inline(__always)
   static func walk(
     _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer?,
@@ -117,6 +164,23 @@ where Operation.Value == Element.Accumulator {
   ) -> Value {
     var local = Operation.neutral
     var index = 0
+    if MemoryLayout<Value>.size == 8 {
+      while index &+ 8 <= count {
+        let p0 = prefix(loadPair(source, index, step: step), after: Operation.neutral)
+        let p1 = prefix(loadPair(source, index &+ 2, step: step), after: p0[1])
+        let p2 = prefix(loadPair(source, index &+ 4, step: step), after: p1[1])
+        let p3 = prefix(loadPair(source, index &+ 6, step: step), after: p2[1])
+        if let target {
+          let base = Pair(repeating: Operation.combine(carry, local))
+          storePair(Operation.combine(base, p0), target, index, step: step)
+          storePair(Operation.combine(base, p1), target, index &+ 2, step: step)
+          storePair(Operation.combine(base, p2), target, index &+ 4, step: step)
+          storePair(Operation.combine(base, p3), target, index &+ 6, step: step)
+        }
+        local = Operation.combine(local, p3[1])
+        index &+= 8
+      }
+    }
     while index &+ 8 <= count {
       let low = prefix(load(source, index, step: step))
       let high = Operation.combine(Vector(repeating: low[3]), prefix(load(source, index &+ 4, step: step)))
