@@ -5,9 +5,15 @@ Swift engine and the C bridge and links them, with the Swift runtime linked
 statically, into one shared library, which is then copied to where setuptools
 expects the extension. Python's and NumPy's include directories reach the C
 target through MLX_LITE_C_INCLUDES (read by Package.swift).
+
+On x86-64 the product is built twice: `_core` for baseline x86-64 (SSE2, runs
+anywhere) and `_core_haswell` for CPUs with AVX2, FMA and F16C (Intel since
+2013, AMD since 2015), where half-precision conversions are single
+instructions. `mlx_lite._native` imports the one the CPU can run.
 """
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -19,9 +25,18 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 PRODUCT = "MLXLiteCore"
-# A scratch folder of its own, so `swift test` (which links the runtime
-# dynamically) and this build do not keep invalidating each other.
+# A scratch folder of its own per build, so `swift test` (which links the
+# runtime dynamically) and these builds do not keep invalidating each other.
 SCRATCH = ROOT / ".build-python"
+
+# Extension name -> (scratch folder, extra `swift build` arguments).
+BUILDS = {
+    "mlx_lite._core": (SCRATCH, []),
+    "mlx_lite._core_haswell": (ROOT / ".build-python-haswell", [
+        "-Xswiftc", "-target-cpu", "-Xswiftc", "haswell", "-Xswiftc", "-DMLX_LITE_HASWELL",
+        "-Xcc", "-march=haswell", "-Xcc", "-DMLXL_MODULE=_core_haswell",
+    ]),
+}
 
 
 def c_includes() -> str:
@@ -43,19 +58,23 @@ class BuildSwift(build_ext):
                 "error: building mlx_lite needs the Swift toolchain (swift 5.9 or newer) on PATH; "
                 "see https://www.swift.org/install/")
         env = dict(os.environ, MLX_LITE_C_INCLUDES=c_includes())
+        scratch, extra = BUILDS[ext.name]
         command = [
             swift, "build", "-c", "release", "--product", PRODUCT,
-            "--scratch-path", str(SCRATCH),
+            "--scratch-path", str(scratch), *extra,
             # The Swift runtime goes into the extension: importing it needs no toolchain.
             "-Xswiftc", "-static-stdlib",
             # Drop unused sections and symbols: the runtime is large.
             "-Xlinker", "--gc-sections", "-Xlinker", "-s",
         ]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
-        built = SCRATCH / "release" / f"lib{PRODUCT}.so"
+        built = scratch / "release" / f"lib{PRODUCT}.so"
         target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built, target)
 
 
-setup(ext_modules=[SwiftExtension("mlx_lite._core")], cmdclass={"build_ext": BuildSwift})
+names = ["mlx_lite._core"]
+if platform.machine().lower() in ("x86_64", "amd64"):
+    names.append("mlx_lite._core_haswell")
+setup(ext_modules=[SwiftExtension(name) for name in names], cmdclass={"build_ext": BuildSwift})

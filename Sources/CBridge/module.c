@@ -248,13 +248,29 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* The package builds this module twice (setup.py): for baseline x86-64 as
+ * _core, and for Haswell-class CPUs (AVX2, FMA, F16C) as _core_haswell, which
+ * mlx_lite._native imports instead where the CPU has those. */
+#ifndef MLXL_MODULE
+#define MLXL_MODULE _core
+#endif
+#define MLXL_STRING_(x) #x
+#define MLXL_STRING(x) MLXL_STRING_(x)
+#define MLXL_JOIN_(a, b) a##b
+#define MLXL_JOIN(a, b) MLXL_JOIN_(a, b)
+#if defined(__AVX2__) && defined(__F16C__) && defined(__FMA__)
+#define MLXL_CPU_TARGET "haswell"
+#else
+#define MLXL_CPU_TARGET "baseline"
+#endif
+
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "mlx_lite._core",
+    PyModuleDef_HEAD_INIT, "mlx_lite." MLXL_STRING(MLXL_MODULE),
     "mlx_lite's native core: NumPy buffers in, Swift scan kernels, NumPy arrays out.", -1, methods,
 };
 
 PyMODINIT_FUNC
-PyInit__core(void)
+MLXL_JOIN(PyInit_, MLXL_MODULE)(void)
 {
     import_array();
     /* The thread Python delivers signals to (the module may be imported elsewhere). */
@@ -279,6 +295,8 @@ PyInit__core(void)
     EXPORT(MLXL_, COMPLEX64) EXPORT(MLXL_, COMPLEX128)
 #undef EXPORT
     if (PyModule_AddIntConstant(m, "available_cpus", mlxl_available_cpus()) < 0) goto fail;
+    /* The instruction set this build was compiled for: "baseline" or "haswell". */
+    if (PyModule_AddStringConstant(m, "cpu_target", MLXL_CPU_TARGET) < 0) goto fail;
     return m;
 fail:
     Py_DECREF(m);

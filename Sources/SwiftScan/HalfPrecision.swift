@@ -3,7 +3,9 @@
 ///
 /// The conversions are written out on the bits rather than taken from Swift's
 /// `Float16`: on baseline x86-64 the compiler lowers `Float16` conversions to
-/// a library call per element, and bfloat16 has no Swift type at all. These
+/// a library call per element, and bfloat16 has no Swift type at all. (The
+/// Haswell build, compiled with `MLX_LITE_HASWELL`, takes `Float16`'s: there
+/// they are single F16C instructions.) These
 /// are branch-free integer sequences on four lanes at a time. Both round to
 /// nearest, ties to even, keep NaN a (quiet) NaN, and preserve signed zero,
 /// infinities and subnormals; the Swift tests check them against `Float16`
@@ -28,6 +30,10 @@ public struct Half: ScanElement {
   /// no branches and stays vector code.
   @inlinable @inline(__always)
   public static func widen(_ halves: SIMD4<UInt16>) -> SIMD4<Float> {
+    #if MLX_LITE_HASWELL
+    // Built for CPUs with F16C (setup.py's Haswell build): one vcvtph2ps.
+    return SIMD4<Float>(unsafeBitCast(halves, to: SIMD4<Float16>.self))
+    #else
     let bits = SIMD4<UInt32>(truncatingIfNeeded: halves)
     let magnitude = (bits & 0x7fff) &<< 13
     let exponent = magnitude & (0x7c00 << 13)
@@ -41,11 +47,16 @@ public struct Half: ScanElement {
     var result = normal.replacing(with: special, where: exponent .== (0x7c00 << 13))
     result.replace(with: tiny, where: exponent .== 0)
     return unsafeBitCast(result | ((bits & 0x8000) &<< 16), to: SIMD4<Float>.self)
+    #endif
   }
 
   /// binary32 → binary16, round to nearest even.
   @inlinable @inline(__always)
   public static func narrow(_ values: SIMD4<Float>) -> SIMD4<UInt16> {
+    #if MLX_LITE_HASWELL
+    // One vcvtps2ph, rounding to nearest even (the default rounding mode).
+    return unsafeBitCast(SIMD4<Float16>(values), to: SIMD4<UInt16>.self)
+    #else
     let pattern = unsafeBitCast(values, to: SIMD4<UInt32>.self)
     // Below 2^31, so the comparisons can be signed ones (SSE2 has no unsigned).
     let signless = unsafeBitCast(pattern & 0x7fff_ffff, to: SIMD4<Int32>.self)
@@ -64,6 +75,7 @@ public struct Half: ScanElement {
     var result = normal.replacing(with: tiny, where: signless .< 113 << 23)
     result.replace(with: overflow, where: signless .>= (127 + 16) << 23)
     return SIMD4<UInt16>(truncatingIfNeeded: unsafeBitCast(result, to: SIMD4<UInt32>.self) | sign)
+    #endif
   }
 }
 

@@ -149,11 +149,21 @@ where Operation.Value == Element.Accumulator {
     Operation.combine(Pair(repeating: offset), Operation.combine(Pair(Operation.neutral, v[0]), v))
   }
 
+  /// Whether the walk takes pairs: for 8-byte accumulators, except in the
+  /// Haswell build, where four of them fill one AVX register.
+  static var pairs: Bool {
+    #if MLX_LITE_HASWELL
+    return false
+    #else
+    return MemoryLayout<Value>.size == 8
+    #endif
+  }
+
   /// Walks a tile, writing `carry ⊕ local ⊕ prefix` to `target` when there is
   /// one (inlined with a literal nil, the stores vanish and the same chain
   /// gives `tileTotal`'s bits); returns the tile's total `local`.
   ///
-  /// 8-byte accumulators go in pairs, as one SSE register holds them: in
+  /// 8-byte accumulators go in pairs where one SSE register holds two: in
   /// four-lane vectors the compiler splits every operation across two
   /// registers and reshuffles lanes between them at a cost of more
   /// instructions than the arithmetic itself.
@@ -164,7 +174,7 @@ where Operation.Value == Element.Accumulator {
   ) -> Value {
     var local = Operation.neutral
     var index = 0
-    if MemoryLayout<Value>.size == 8 {
+    if pairs {
       while index &+ 8 <= count {
         let p0 = prefix(loadPair(source, index, step: step), after: Operation.neutral)
         let p1 = prefix(loadPair(source, index &+ 2, step: step), after: p0[1])

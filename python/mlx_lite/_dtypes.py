@@ -17,7 +17,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 from numpy.typing import DTypeLike
 
-from . import _core  # type: ignore[attr-defined]  # the extension: no stub
+from ._native import core as _core
 
 __all__ = [
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

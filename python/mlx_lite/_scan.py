@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, SupportsIndex, Type, TypeVar, 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from . import _core  # type: ignore[attr-defined]  # the extension: no stub
+from ._native import core as _core
 from ._device import StreamOrDevice, check_stream
 from ._dtypes import ELEMENT_CODES, OPERATIONS, Plan, plan_for, plans, resolve
 

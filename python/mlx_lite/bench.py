@@ -733,6 +733,13 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def native_build() -> str:
+    """Which build of the native core is loaded: "baseline" or "haswell"."""
+    from . import _native
+
+    return str(_native.core.cpu_target)
+
+
 def machine() -> Dict[str, Any]:
     """A description of where the benchmark ran."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -745,6 +752,7 @@ def machine() -> Dict[str, Any]:
         "numpy": np.__version__,
         "mlx": getattr(mx, "__version__", None) if mx is not None else None,
         "mlx_lite": ml.__version__,
+        "mlx_lite_build": native_build(),
         "MLX_LITE_NUM_THREADS": os.environ.get("MLX_LITE_NUM_THREADS"),
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
@@ -800,7 +808,7 @@ def write_plot(path: str, results: Dict[str, Result], info: Dict[str, Any]) -> N
     ax.set_xlabel("elements (float32, 1-D)")
     ax.set_ylabel("median time per call (ms)")
     ax.set_title(f"cumsum, float32 1-D\n{info['cpu']}, {info['usable_cores']} cores, "
-                 f"numpy {info['numpy']}, mlx {info['mlx']}, mlx_lite {info['mlx_lite']}", fontsize=10)
+                 f"numpy {info['numpy']}, mlx {info['mlx']}, mlx_lite {info['mlx_lite']} ({info['mlx_lite_build']} build)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -937,7 +945,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 def print_machine(info: Dict[str, Any]) -> None:
     threads = info["MLX_LITE_NUM_THREADS"] or f"default ({info['usable_cores']})"
     print(f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable); "
-          f"numpy {info['numpy']}, mlx {info['mlx'] or 'not available'}, mlx_lite {info['mlx_lite']}; "
+          f"numpy {info['numpy']}, mlx {info['mlx'] or 'not available'}, mlx_lite {info['mlx_lite']} ({info['mlx_lite_build']} build); "
           f"mlx_lite threads: {threads}")
     print()
 

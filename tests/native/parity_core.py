@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
 
 import mlx_lite  # noqa: E402
-import mlx_lite._core  # noqa: E402
+import mlx_lite._native  # noqa: E402
 from reference import ALL_DTYPES, DTYPE_OPS, OPS, assert_matches, random_values, reference  # noqa: E402
 
 QUICK = "--quick" in sys.argv
@@ -125,7 +125,7 @@ def main():
         check(op, big.T, 1, True, False, what=f"big.T {dtype}")
     elapsed = time.perf_counter() - start
     print(f"parity_core: {cases} cases ({errors} error paths) passed in {elapsed:.1f} s; "
-          f"module {mlx_lite._core.__file__}")
+          f"module {mlx_lite._native.core.__file__}")
 
 
 if __name__ == "__main__":

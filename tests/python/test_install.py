@@ -2,6 +2,7 @@
 runtime, importable from anywhere without the Swift toolchain."""
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,12 @@ import pytest
 
 import mlx_lite
 import mlx_lite._core
+
+# Every build of the extension that is installed (setup.py: baseline, and Haswell on x86-64).
+EXTENSIONS = sorted(
+    os.path.join(os.path.dirname(mlx_lite._core.__file__), name)
+    for name in os.listdir(os.path.dirname(mlx_lite._core.__file__))
+    if name.startswith("_core") and name.endswith(".so"))
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SWIFT_BIN = "/opt/swift/usr/bin"
@@ -24,9 +31,16 @@ def test_extension_is_a_shared_object():
     assert os.path.basename(path).startswith("_core")
 
 
+def test_both_builds_are_installed_on_x86_64():
+    names = [os.path.basename(path).split(".")[0] for path in EXTENSIONS]
+    expected = ["_core", "_core_haswell"] if platform.machine().lower() in ("x86_64", "amd64") else ["_core"]
+    assert names == expected
+
+
 @pytest.mark.skipif(shutil.which("ldd") is None, reason="ldd not available")
-def test_extension_needs_no_swift_libraries():
-    out = subprocess.run(["ldd", mlx_lite._core.__file__], capture_output=True, text=True, check=True,
+@pytest.mark.parametrize("path", EXTENSIONS)
+def test_extension_needs_no_swift_libraries(path):
+    out = subprocess.run(["ldd", path], capture_output=True, text=True, check=True,
                          env={**os.environ, "LD_LIBRARY_PATH": ""}).stdout
     assert out.strip()
     offending = [line for line in out.splitlines() if "swift" in line.lower()]
@@ -35,8 +49,9 @@ def test_extension_needs_no_swift_libraries():
 
 
 @pytest.mark.skipif(shutil.which("readelf") is None, reason="readelf not available")
-def test_extension_has_no_swift_rpath_or_needed():
-    out = subprocess.run(["readelf", "-d", mlx_lite._core.__file__], capture_output=True, text=True,
+@pytest.mark.parametrize("path", EXTENSIONS)
+def test_extension_has_no_swift_rpath_or_needed(path):
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True,
                          check=True).stdout
     for line in out.splitlines():
         if "NEEDED" in line or "RPATH" in line or "RUNPATH" in line:

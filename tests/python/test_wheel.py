@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -171,6 +172,8 @@ def test_repaired_wheel_is_tagged_manylinux_and_grafts_nothing(built):
     # nothing was copied in: the extension already needed only whitelisted libraries
     assert not [n for n in names if ".libs/" in n], names
     assert [n for n in names if re.fullmatch(r"mlx_lite/_core\..*\.so", n)], names
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        assert [n for n in names if re.fullmatch(r"mlx_lite/_core_haswell\..*\.so", n)], names
     assert f"Tag: cp{sys.version_info[0]}{sys.version_info[1]}-" in wheel_info, wheel_info
     assert built["tag"] in wheel_info, wheel_info
     assert f'following platform tag: "{built["tag"]}"' in " ".join(built["repaired_show"].split()), \
