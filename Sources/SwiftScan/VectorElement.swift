@@ -80,7 +80,13 @@ extension Float: VectorScanElement {
   }
 }
 
-extension Half: VectorScanElement {
+/// 16-bit floating-point storage, four at a time through its vector conversions.
+public protocol SixteenBitFloat: VectorScanElement where Accumulator == Float {
+  static func widen(_ halves: SIMD4<UInt16>) -> SIMD4<Float>
+  static func narrow(_ values: SIMD4<Float>) -> SIMD4<UInt16>
+}
+
+extension SixteenBitFloat {
   @inlinable @inline(__always)
   public static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Float> {
     widen(address.loadUnaligned(as: SIMD4<UInt16>.self))
@@ -91,13 +97,5 @@ extension Half: VectorScanElement {
   }
 }
 
-extension BFloat16: VectorScanElement {
-  @inlinable @inline(__always)
-  public static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Float> {
-    widen(address.loadUnaligned(as: SIMD4<UInt16>.self))
-  }
-  @inlinable @inline(__always)
-  public static func storeNarrowed(_ values: SIMD4<Float>, to address: UnsafeMutableRawPointer) {
-    address.storeBytes(of: narrow(values), as: SIMD4<UInt16>.self)
-  }
-}
+extension Half: SixteenBitFloat {}
+extension BFloat16: SixteenBitFloat {}
