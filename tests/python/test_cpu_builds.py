@@ -4,6 +4,7 @@ Each build runs the parity sweep and the float16 conversion checks in a
 process of its own, chosen with MLX_LITE_CPU; the default is the build the
 CPU can run best.
 """
+import importlib.util
 import os
 import platform
 import subprocess
@@ -18,12 +19,13 @@ from mlx_lite import _native
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_X86 = platform.machine().lower() in ("x86_64", "amd64")
-HAS_HASWELL = ON_X86 and _native.HASWELL_FLAGS <= _native.cpu_flags()
+HAS_HASWELL = (ON_X86 and _native.HASWELL_FLAGS <= _native.cpu_flags()
+               and importlib.util.find_spec("mlx_lite._core_haswell") is not None)
 
 
 BUILDS = [
     "baseline",
-    pytest.param("haswell", marks=pytest.mark.skipif(not HAS_HASWELL, reason="this CPU lacks AVX2/FMA/F16C")),
+    pytest.param("haswell", marks=pytest.mark.skipif(not HAS_HASWELL, reason="no Haswell build, or this CPU lacks AVX2/FMA/F16C")),
 ]
 
 
