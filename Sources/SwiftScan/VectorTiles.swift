@@ -174,6 +174,16 @@ where Operation.Value == Element.Accumulator {
   ) -> Value {
     var local = Operation.neutral
     var index = 0
+    if count <= 8 {
+      // Rows this short are folded in sequence (see `scanRowsOfFour`).
+      index = count
+      for position in 0..<count {
+        let offset = position &* step &* size
+        local = Operation.combine(local, source.load(fromByteOffset: offset, as: Element.self).widened)
+        target?.storeBytes(of: Element(narrowing: Operation.combine(carry, local)), toByteOffset: offset, as: Element.self)
+      }
+      return local
+    }
     if pairs {
       while index &+ 8 <= count {
         let p0 = prefix(loadPair(source, index, step: step), after: Operation.neutral)
@@ -232,6 +242,16 @@ where Operation.Value == Element.Accumulator {
   ) {
     // The direction is checked once for all rows, and `walk` inlined for each.
     switch direction(inputStride, outputStride) {
+    case 1 where count == 8 && rows >= 4:
+      let whole = rows & ~3
+      var row = 0
+      while row < whole {
+        scanRowsOfFour(input + row &* rowStrides.input, output + row &* rowStrides.output, rowStrides: rowStrides, carry: carry)
+        row &+= 4
+      }
+      for rest in whole..<rows {
+        _ = walk(input + rest &* rowStrides.input, output + rest &* rowStrides.output, count: count, carry: carry, step: 1)
+      }
     case 1:
       for row in 0..<rows {
         _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: 1)
@@ -246,6 +266,42 @@ where Operation.Value == Element.Accumulator {
           input + row &* rowStrides.input, inputStride, output + row &* rowStrides.output, outputStride,
           count: count, carry: carry, scratch: scratch)
       }
+    }
+  }
+
+  /// Four contiguous rows of eight, transposed into columns, folded in
+  /// sequence down the columns (one vector combine per column for all four
+  /// rows), and transposed back.
+  @inline(__always)
+  static func scanRowsOfFour(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, rowStrides: (input: Int, output: Int), carry: Value
+  ) {
+    @inline(__always) func transpose(_ a: Vector, _ b: Vector, _ c: Vector, _ d: Vector) -> (Vector, Vector, Vector, Vector) {
+      (Vector(a[0], b[0], c[0], d[0]), Vector(a[1], b[1], c[1], d[1]),
+       Vector(a[2], b[2], c[2], d[2]), Vector(a[3], b[3], c[3], d[3]))
+    }
+    let in1 = input + rowStrides.input, in2 = in1 + rowStrides.input, in3 = in2 + rowStrides.input
+    let out1 = output + rowStrides.output, out2 = out1 + rowStrides.output, out3 = out2 + rowStrides.output
+    let base = Vector(repeating: carry)
+    var running = Vector(repeating: Operation.neutral)
+    for half in 0..<2 {
+      let offset = half &* 4 &* size
+      let columns = transpose(
+        Element.loadWidened(from: input + offset), Element.loadWidened(from: in1 + offset),
+        Element.loadWidened(from: in2 + offset), Element.loadWidened(from: in3 + offset))
+      running = Operation.combine(running, columns.0)
+      let c0 = Operation.combine(base, running)
+      running = Operation.combine(running, columns.1)
+      let c1 = Operation.combine(base, running)
+      running = Operation.combine(running, columns.2)
+      let c2 = Operation.combine(base, running)
+      running = Operation.combine(running, columns.3)
+      let c3 = Operation.combine(base, running)
+      let rowsOut = transpose(c0, c1, c2, c3)
+      Element.storeNarrowed(rowsOut.0, to: output + offset)
+      Element.storeNarrowed(rowsOut.1, to: out1 + offset)
+      Element.storeNarrowed(rowsOut.2, to: out2 + offset)
+      Element.storeNarrowed(rowsOut.3, to: out3 + offset)
     }
   }
 

@@ -145,3 +145,16 @@ def test_gil_is_released_for_other_python_threads():
     assert not any(t.is_alive() for t in threads)
     assert results, "the other thread never ran"
     assert all(r == np.cumsum(small).tolist() for r in results)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int32", "int64"])
+@pytest.mark.parametrize("length", [3, 8, 9, 16, 40])
+def test_each_short_row_has_the_bits_of_its_own_scan(dtype, length):
+    # Many short rows take a batched (for rows of 8, transposed) kernel; a row
+    # scanned alone takes the line kernel. Both must give the same bits.
+    rng = np.random.default_rng(length)
+    x = (rng.standard_normal((1001, length)) * 100).astype(dtype)
+    for reverse in (False, True):
+        together = mlx_lite.cumsum(x, axis=-1, reverse=reverse)
+        alone = np.stack([mlx_lite.cumsum(row, reverse=reverse) for row in x])
+        assert together.tobytes() == alone.tobytes()
