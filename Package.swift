@@ -21,10 +21,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "ScanABI", path: "Sources/ScanABI", exclude: ["README.md"]),
+        .target(name: "VectorShims", path: "Sources/VectorShims", exclude: ["README.md"]),
         .target(
             name: "SwiftScan",
             dependencies: [
                 "ScanABI",
+                "VectorShims",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],

@@ -1,12 +1,22 @@
 #!/usr/bin/env python3
-"""Writes Sources/SwiftScan/VectorOperations+Generated.swift.
+"""Writes Sources/SwiftScan/VectorOperations+Generated.swift and
+Sources/VectorShims/include/vector_shims.h.
 
-Swift's SIMD operators have a fast form only on concrete vector types
+Swift's SIMD operators have a fast form only on concrete integer vector types
 (`SIMD4<Int32>`'s `&+` is one vector add); written once in a generic
 extension, the same operator is a lane-by-lane loop that the compiler
 scalarises. So each accumulator type gets its own copy of the four lane-wise
-operations (on four lanes and on two), generated here
+operations (on eight, four and two lanes), generated here
 from one template per family rather than typed out by hand.
+
+Floating-point lanes go one step further. Even on concrete types, Swift's
+`+`, `*`, comparisons and float/double conversions are lane-by-lane loops;
+inside the tile loop the optimizer then splits the vectors into scalars and
+reassembles them with shuffles (seen in the generated assembly, at twice the
+instruction count). So for `Float` and `Double` the operations and
+conversions are C vector expressions in a header of static inline functions
+(the `VectorShims` target), which clang compiles to single instructions and
+Swift inlines.
 
     python3 scripts/generate_vector_operations.py          # rewrite the file
     python3 scripts/generate_vector_operations.py --check  # exit 1 if stale
@@ -14,7 +24,9 @@ from one template per family rather than typed out by hand.
 import pathlib
 import sys
 
-TARGET = pathlib.Path(__file__).resolve().parent.parent / "Sources/SwiftScan/VectorOperations+Generated.swift"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TARGET = ROOT / "Sources/SwiftScan/VectorOperations+Generated.swift"
+HEADER = ROOT / "Sources/VectorShims/include/vector_shims.h"
 
 INTEGERS = ["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]
 FLOATS = ["Float", "Double"]
@@ -33,48 +45,163 @@ INTEGER_BODY = """\
   }}
 """
 
+# Floats call the C shims (see the docstring): mlxl_<operation>_<c type><lanes>.
+FLOAT_BODY = """\
+  @inlinable @inline(__always) public static func sum(_ a: {V}, _ b: {V}) -> {V} {{ mlxl_sum_{C}(a, b) }}
+  @inlinable @inline(__always) public static func product(_ a: {V}, _ b: {V}) -> {V} {{ mlxl_product_{C}(a, b) }}
+  @inlinable @inline(__always)
+  public static func maximum(_ running: {V}, _ next: {V}) -> {V} {{ mlxl_maximum_{C}(running, next) }}
+  @inlinable @inline(__always)
+  public static func minimum(_ running: {V}, _ next: {V}) -> {V} {{ mlxl_minimum_{C}(running, next) }}
+"""
+C_TYPES = {"Float": "float", "Double": "double"}
+
 # As the scalar forms: a NaN `next` loses the comparison and wins the select;
 # a NaN `running` (unequal to itself) is then put back.
-FLOAT_BODY = """\
-  @inlinable @inline(__always) public static func sum(_ a: {V}, _ b: {V}) -> {V} {{ a + b }}
-  @inlinable @inline(__always) public static func product(_ a: {V}, _ b: {V}) -> {V} {{ a * b }}
-  @inlinable @inline(__always)
-  public static func maximum(_ running: {V}, _ next: {V}) -> {V} {{
-    next.replacing(with: running, where: running .> next .| running .!= running)
-  }}
-  @inlinable @inline(__always)
-  public static func minimum(_ running: {V}, _ next: {V}) -> {V} {{
-    next.replacing(with: running, where: running .< next .| running .!= running)
-  }}
+HEADER_OPERATIONS = """\
+MLXL_SHIM mlxl_{N} mlxl_sum_{N}(const mlxl_{N} a, const mlxl_{N} b) {{ return a + b; }}
+MLXL_SHIM mlxl_{N} mlxl_product_{N}(const mlxl_{N} a, const mlxl_{N} b) {{ return a * b; }}
+MLXL_SHIM mlxl_{N} mlxl_maximum_{N}(const mlxl_{N} running, const mlxl_{N} next) {{
+    return ((running > next) | (running != running)) ? running : next;
+}}
+MLXL_SHIM mlxl_{N} mlxl_minimum_{N}(const mlxl_{N} running, const mlxl_{N} next) {{
+    return ((running < next) | (running != running)) ? running : next;
+}}
 """
 
-# Four lanes, and two: a pair of 8-byte accumulators is what one SSE
-# register holds (the vector tiles use pairs for those).
-WIDTHS = [4, 2]
+# Eight lanes (the vector tiles' unit: one AVX register of 4-byte
+# accumulators), four (rows of eight, four at a time), and two (a pair of
+# 8-byte accumulators is what one SSE register holds; the baseline build's
+# tiles use pairs for those).
+WIDTHS = [8, 4, 2]
+
+# The lane moves of the eight-lane inclusive prefix (VectorTiles.prefix): each
+# takes lanes from `v` into some places and keeps `fill`'s in the others.
+# (name, the source of each result lane: "f" for fill's own lane, or v's lane)
+LANE_MOVES = [
+    ("pairsShifted", ["f", 0, "f", 2, "f", 4, "f", 6]),
+    ("quadsShifted", ["f", "f", 1, 1, "f", "f", 5, 5]),
+    ("halvesShifted", ["f", "f", "f", "f", 3, 3, 3, 3]),
+]
+
+
+def swift_lane_moves(name: str) -> str:
+    """Integers: element-wise initialisers, which the compiler turns into one shuffle."""
+    vector = f"SIMD8<{name}>"
+    lines = []
+    for move, sources in LANE_MOVES:
+        lanes = ", ".join(f"f[{i}]" if source == "f" else f"v[{source}]" for i, source in enumerate(sources))
+        lines.append(
+            f"  @inlinable @inline(__always)\n"
+            f"  public static func {move}(_ v: {vector}, fill f: {vector}) -> {vector} {{ {vector}({lanes}) }}\n")
+    return "".join(lines)
+
+
+def c_lane_moves(c_type: str) -> str:
+    """Floats: __builtin_shufflevector (lanes of `fill` first, then of `v`)."""
+    lines = []
+    for move, sources in LANE_MOVES:
+        indices = ", ".join(str(i) if source == "f" else str(8 + source) for i, source in enumerate(sources))
+        lines.append(
+            f"MLXL_SHIM mlxl_{c_type}8 mlxl_{snake(move)}_{c_type}8(const mlxl_{c_type}8 v, const mlxl_{c_type}8 fill) "
+            f"{{ return __builtin_shufflevector(fill, v, {indices}); }}\n")
+    return "".join(lines)
+
+
+def snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def float_lane_moves(name: str) -> str:
+    vector = f"SIMD8<{name}>"
+    return "".join(
+        f"  @inlinable @inline(__always)\n"
+        f"  public static func {move}(_ v: {vector}, fill f: {vector}) -> {vector} "
+        f"{{ mlxl_{snake(move)}_{C_TYPES[name]}8(v, f) }}\n"
+        for move, _ in LANE_MOVES)
 
 
 def render() -> str:
     parts = [
         "// Generated by scripts/generate_vector_operations.py: do not edit by hand.\n"
         "// The lane-wise scan operations on each accumulator's concrete vector types.\n"
+        "import VectorShims\n"
     ]
     for names, body in ((INTEGERS, INTEGER_BODY), (FLOATS, FLOAT_BODY)):
         for name in names:
-            parts.append(f"\nextension {name}: ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {{\n")
-            parts.append("".join(body.format(V=f"SIMD{width}<{name}>") for width in WIDTHS))
+            parts.append(
+                f"\nextension {name}: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {{\n")
+            parts.append(float_lane_moves(name) if name in C_TYPES else swift_lane_moves(name))
+            parts.append("".join(
+                body.format(V=f"SIMD{width}<{name}>", C=f"{C_TYPES.get(name, '')}{width}") for width in WIDTHS))
             parts.append("}\n")
     return "".join(parts)
 
 
+def render_header() -> str:
+    parts = [HEADER_PREAMBLE]
+    for width in WIDTHS:
+        for c_type in C_TYPES.values():
+            parts.append(f"typedef {c_type} mlxl_{c_type}{width} __attribute__((ext_vector_type({width})));\n")
+    for width in WIDTHS:
+        parts.append(f"\n/* {width} lanes */\n")
+        for c_type in C_TYPES.values():
+            parts.append(HEADER_OPERATIONS.format(N=f"{c_type}{width}"))
+        parts.append(HEADER_CONVERSIONS.format(W=width))
+    parts.append("\n/* The lane moves of the eight-lane prefix (VectorTiles.prefix). */\n")
+    for c_type in C_TYPES.values():
+        parts.append(c_lane_moves(c_type))
+    parts.append("\n/* binary16 bits <-> float, where the CPU converts in one instruction (F16C:\n"
+                 " * the Haswell build). Rounds to nearest even; NaN stays NaN. */\n#if defined(__F16C__)\n")
+    for width in (8, 4):
+        parts.append(HEADER_HALF.format(W=width))
+    parts.append("#endif\n\n#endif /* MLXL_VECTOR_SHIMS_H */\n")
+    return "".join(parts)
+
+
+HEADER_PREAMBLE = """\
+/* Generated by scripts/generate_vector_operations.py: do not edit by hand.
+ *
+ * Lane-wise float and double operations for the Swift vector tiles, as C
+ * vector expressions: Swift's own floating-point SIMD operators are lane
+ * loops that its optimizer scalarises inside the tile loop (see the script).
+ * Swift imports ext_vector_type(N) as SIMDN, and inlines these functions.
+ */
+#ifndef MLXL_VECTOR_SHIMS_H
+#define MLXL_VECTOR_SHIMS_H
+
+#define MLXL_SHIM static inline __attribute__((always_inline))
+
+"""
+
+HEADER_CONVERSIONS = """\
+MLXL_SHIM mlxl_double{W} mlxl_widen_float{W}(const mlxl_float{W} v) {{ return __builtin_convertvector(v, mlxl_double{W}); }}
+MLXL_SHIM mlxl_float{W} mlxl_narrow_double{W}(const mlxl_double{W} v) {{ return __builtin_convertvector(v, mlxl_float{W}); }}
+"""
+
+HEADER_HALF = """\
+typedef unsigned short mlxl_bits{W} __attribute__((ext_vector_type({W})));
+typedef _Float16 mlxl_half{W} __attribute__((ext_vector_type({W})));
+MLXL_SHIM mlxl_float{W} mlxl_widen_half{W}(const mlxl_bits{W} bits) {{
+    return __builtin_convertvector(__builtin_bit_cast(mlxl_half{W}, bits), mlxl_float{W});
+}}
+MLXL_SHIM mlxl_bits{W} mlxl_narrow_half{W}(const mlxl_float{W} v) {{
+    return __builtin_bit_cast(mlxl_bits{W}, __builtin_convertvector(v, mlxl_half{W}));
+}}
+"""
+
+
 def main() -> int:
-    text = render()
+    outputs = {TARGET: render(), HEADER: render_header()}
     if "--check" in sys.argv[1:]:
-        current = TARGET.read_text() if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.name} is stale: run {pathlib.Path(__file__).name}", file=sys.stderr)
+        stale = [path.name for path, text in outputs.items() if not path.exists() or path.read_text() != text]
+        if stale:
+            print(f"{', '.join(stale)} stale: run {pathlib.Path(__file__).name}", file=sys.stderr)
             return 1
         return 0
-    TARGET.write_text(text)
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     return 0
 
 

@@ -1,3 +1,5 @@
+import VectorShims
+
 /// 16-bit floating-point storage: IEEE binary16 (NumPy's float16) and
 /// bfloat16 (ml_dtypes'), both carried in `Float`.
 ///
@@ -32,7 +34,7 @@ public struct Half: ScanElement {
   public static func widen(_ halves: SIMD4<UInt16>) -> SIMD4<Float> {
     #if MLX_LITE_HASWELL
     // Built for CPUs with F16C (setup.py's Haswell build): one vcvtph2ps.
-    return SIMD4<Float>(unsafeBitCast(halves, to: SIMD4<Float16>.self))
+    return mlxl_widen_half4(halves)
     #else
     let bits = SIMD4<UInt32>(truncatingIfNeeded: halves)
     let magnitude = (bits & 0x7fff) &<< 13
@@ -55,7 +57,7 @@ public struct Half: ScanElement {
   public static func narrow(_ values: SIMD4<Float>) -> SIMD4<UInt16> {
     #if MLX_LITE_HASWELL
     // One vcvtps2ph, rounding to nearest even (the default rounding mode).
-    return unsafeBitCast(SIMD4<Float16>(values), to: SIMD4<UInt16>.self)
+    return mlxl_narrow_half4(values)
     #else
     let pattern = unsafeBitCast(values, to: SIMD4<UInt32>.self)
     // Below 2^31, so the comparisons can be signed ones (SSE2 has no unsigned).
@@ -78,6 +80,20 @@ public struct Half: ScanElement {
     #endif
   }
 }
+
+#if MLX_LITE_HASWELL
+extension Half {
+  /// Eight lanes in one vcvtph2ps / vcvtps2ph on a 256-bit register.
+  @inlinable @inline(__always)
+  public static func widen(_ halves: SIMD8<UInt16>) -> SIMD8<Float> {
+    mlxl_widen_half8(halves)
+  }
+  @inlinable @inline(__always)
+  public static func narrow(_ values: SIMD8<Float>) -> SIMD8<UInt16> {
+    mlxl_narrow_half8(values)
+  }
+}
+#endif
 
 @frozen
 public struct BFloat16: ScanElement {

@@ -1,11 +1,20 @@
-/// Storage types whose neighbours load and store as one vector: four elements
-/// widened to four accumulators in one step, and four rounded back.
+import VectorShims
+
+/// Storage types whose neighbours load and store as one vector: eight (or
+/// four) elements widened to accumulators in one step, and rounded back.
 ///
 /// The vector tile scanner reads and writes only through these, so its hot
 /// loop is vector code from memory to memory. Built lane by lane from scalar
 /// loads, the same loop is one the compiler declines to vectorize: it
 /// scalarises the whole of it instead (seen in the generated assembly).
 public protocol VectorScanElement: ScanElement where Accumulator: SIMDScalar {
+  /// An element as a vector lane in memory: its bit pattern (16-bit floats)
+  /// or the element itself.
+  associatedtype Stored: SIMDScalar
+  /// Eight stored lanes widened to accumulators.
+  static func widen(_ stored: SIMD8<Stored>) -> SIMD8<Accumulator>
+  /// Eight accumulators rounded to stored lanes.
+  static func narrow(_ values: SIMD8<Accumulator>) -> SIMD8<Stored>
   /// The four elements at `address`, widened, in memory order.
   static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Accumulator>
   /// Rounds four accumulators and stores them at `address`, in memory order.
@@ -30,9 +39,11 @@ extension VectorScanElement {
 }
 
 /// Integers and `Double`: the accumulator is the element.
-public protocol SelfAccumulatingVectorElement: VectorScanElement, SelfAccumulating, SIMDScalar {}
+public protocol SelfAccumulatingVectorElement: VectorScanElement, SelfAccumulating, SIMDScalar where Stored == Self {}
 
 extension SelfAccumulatingVectorElement {
+  @inlinable @inline(__always) public static func widen(_ stored: SIMD8<Self>) -> SIMD8<Self> { stored }
+  @inlinable @inline(__always) public static func narrow(_ values: SIMD8<Self>) -> SIMD8<Self> { values }
   @inlinable @inline(__always)
   public static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Self> {
     address.loadUnaligned(as: SIMD4<Self>.self)
@@ -62,31 +73,45 @@ extension UInt64: SelfAccumulatingVectorElement {}
 extension Double: SelfAccumulatingVectorElement {}
 
 extension Float: VectorScanElement {
+  // Through VectorShims: Swift's SIMD conversions are lane loops.
+  @inlinable @inline(__always) public static func widen(_ stored: SIMD8<Float>) -> SIMD8<Double> { mlxl_widen_float8(stored) }
+  @inlinable @inline(__always) public static func narrow(_ values: SIMD8<Double>) -> SIMD8<Float> { mlxl_narrow_double8(values) }
   @inlinable @inline(__always)
   public static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Double> {
-    SIMD4<Double>(address.loadUnaligned(as: SIMD4<Float>.self))
+    mlxl_widen_float4(address.loadUnaligned(as: SIMD4<Float>.self))
   }
   @inlinable @inline(__always)
   public static func storeNarrowed(_ values: SIMD4<Double>, to address: UnsafeMutableRawPointer) {
-    address.storeBytes(of: SIMD4<Float>(values), as: SIMD4<Float>.self)
+    address.storeBytes(of: mlxl_narrow_double4(values), as: SIMD4<Float>.self)
   }
   @inlinable @inline(__always)
   public static func loadWidened(from address: UnsafeRawPointer) -> SIMD2<Double> {
-    SIMD2<Double>(address.loadUnaligned(as: SIMD2<Float>.self))
+    mlxl_widen_float2(address.loadUnaligned(as: SIMD2<Float>.self))
   }
   @inlinable @inline(__always)
   public static func storeNarrowed(_ values: SIMD2<Double>, to address: UnsafeMutableRawPointer) {
-    address.storeBytes(of: SIMD2<Float>(values), as: SIMD2<Float>.self)
+    address.storeBytes(of: mlxl_narrow_double2(values), as: SIMD2<Float>.self)
   }
 }
 
-/// 16-bit floating-point storage, four at a time through its vector conversions.
-public protocol SixteenBitFloat: VectorScanElement where Accumulator == Float {
+/// 16-bit floating-point storage, four or eight at a time through its vector conversions.
+public protocol SixteenBitFloat: VectorScanElement where Accumulator == Float, Stored == UInt16 {
   static func widen(_ halves: SIMD4<UInt16>) -> SIMD4<Float>
   static func narrow(_ values: SIMD4<Float>) -> SIMD4<UInt16>
+  static func widen(_ halves: SIMD8<UInt16>) -> SIMD8<Float>
+  static func narrow(_ values: SIMD8<Float>) -> SIMD8<UInt16>
 }
 
 extension SixteenBitFloat {
+  /// Eight lanes as two fours, where the type has no wider conversion.
+  @inlinable @inline(__always)
+  public static func widen(_ halves: SIMD8<UInt16>) -> SIMD8<Float> {
+    SIMD8(lowHalf: widen(halves.lowHalf), highHalf: widen(halves.highHalf))
+  }
+  @inlinable @inline(__always)
+  public static func narrow(_ values: SIMD8<Float>) -> SIMD8<UInt16> {
+    SIMD8(lowHalf: narrow(values.lowHalf), highHalf: narrow(values.highHalf))
+  }
   @inlinable @inline(__always)
   public static func loadWidened(from address: UnsafeRawPointer) -> SIMD4<Float> {
     widen(address.loadUnaligned(as: SIMD4<UInt16>.self))

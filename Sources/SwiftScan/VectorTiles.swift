@@ -2,26 +2,42 @@
 ///
 /// Where an operation's accumulator is a SIMD scalar (integers, `Float`,
 /// `Double`), a tile is scanned in vectors: the in-vector inclusive prefix
-/// takes two log-steps (shift by one lane, combine; shift by two, combine),
-/// and the running value is carried from vector to vector. Each output is
+/// of eight lanes takes three log-steps (pairs, quads, halves), and the
+/// running value is carried from vector to vector. Each output is
 /// `(carry ⊕ local) ⊕ prefix`, with `local` the tile's running total.
 
-/// An operation with a lane-wise form on four-lane and two-lane vectors.
-public protocol VectorScanOperation: ScanOperation where Value: SIMDScalar {
+/// The lane moves of `VectorTiles.prefix`: each result lane is one of `v`'s
+/// or `fill`'s own (generated per type: see VectorOperations+Generated.swift).
+public protocol ScanVectorLanes: SIMDScalar {
+  /// `(f0, v0, f2, v2, f4, v4, f6, v6)`
+  static func pairsShifted(_ v: SIMD8<Self>, fill: SIMD8<Self>) -> SIMD8<Self>
+  /// `(f0, f1, v1, v1, f4, f5, v5, v5)`
+  static func quadsShifted(_ v: SIMD8<Self>, fill: SIMD8<Self>) -> SIMD8<Self>
+  /// `(f0, f1, f2, f3, v3, v3, v3, v3)`
+  static func halvesShifted(_ v: SIMD8<Self>, fill: SIMD8<Self>) -> SIMD8<Self>
+}
+
+/// An operation with a lane-wise form on eight-, four- and two-lane vectors.
+public protocol VectorScanOperation: ScanOperation where Value: ScanVectorLanes {
   /// `combine` applied lane by lane.
+  static func combine(_ running: SIMD8<Value>, _ next: SIMD8<Value>) -> SIMD8<Value>
   static func combine(_ running: SIMD4<Value>, _ next: SIMD4<Value>) -> SIMD4<Value>
   static func combine(_ running: SIMD2<Value>, _ next: SIMD2<Value>) -> SIMD2<Value>
 }
 
-public protocol ScanVectorSummable: ScanSummable & SIMDScalar {
+public protocol ScanVectorSummable: ScanSummable & ScanVectorLanes {
+  static func sum(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
   static func sum(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self>
   static func sum(_ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMD2<Self>
 }
-public protocol ScanVectorMultiplicable: ScanMultiplicable & SIMDScalar {
+public protocol ScanVectorMultiplicable: ScanMultiplicable & ScanVectorLanes {
+  static func product(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
   static func product(_ a: SIMD4<Self>, _ b: SIMD4<Self>) -> SIMD4<Self>
   static func product(_ a: SIMD2<Self>, _ b: SIMD2<Self>) -> SIMD2<Self>
 }
-public protocol ScanVectorOrdered: ScanOrdered & SIMDScalar {
+public protocol ScanVectorOrdered: ScanOrdered & ScanVectorLanes {
+  static func maximum(_ running: SIMD8<Self>, _ next: SIMD8<Self>) -> SIMD8<Self>
+  static func minimum(_ running: SIMD8<Self>, _ next: SIMD8<Self>) -> SIMD8<Self>
   static func maximum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self>
   static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self>
   static func maximum(_ running: SIMD2<Self>, _ next: SIMD2<Self>) -> SIMD2<Self>
@@ -35,6 +51,9 @@ public protocol ScanVectorOrdered: ScanOrdered & SIMDScalar {
 
 
 extension SumOp: VectorScanOperation where Value: ScanVectorSummable {
+  @inline(__always) public static func combine(_ a: SIMD8<Value>, _ b: SIMD8<Value>) -> SIMD8<Value> {
+    Value.sum(a, b)
+  }
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
     Value.sum(a, b)
   }
@@ -43,6 +62,9 @@ extension SumOp: VectorScanOperation where Value: ScanVectorSummable {
   }
 }
 extension ProductOp: VectorScanOperation where Value: ScanVectorMultiplicable {
+  @inline(__always) public static func combine(_ a: SIMD8<Value>, _ b: SIMD8<Value>) -> SIMD8<Value> {
+    Value.product(a, b)
+  }
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
     Value.product(a, b)
   }
@@ -51,6 +73,9 @@ extension ProductOp: VectorScanOperation where Value: ScanVectorMultiplicable {
   }
 }
 extension MaxOp: VectorScanOperation where Value: ScanVectorOrdered {
+  @inline(__always) public static func combine(_ a: SIMD8<Value>, _ b: SIMD8<Value>) -> SIMD8<Value> {
+    Value.maximum(a, b)
+  }
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
     Value.maximum(a, b)
   }
@@ -59,6 +84,9 @@ extension MaxOp: VectorScanOperation where Value: ScanVectorOrdered {
   }
 }
 extension MinOp: VectorScanOperation where Value: ScanVectorOrdered {
+  @inline(__always) public static func combine(_ a: SIMD8<Value>, _ b: SIMD8<Value>) -> SIMD8<Value> {
+    Value.minimum(a, b)
+  }
   @inline(__always) public static func combine(_ a: SIMD4<Value>, _ b: SIMD4<Value>) -> SIMD4<Value> {
     Value.minimum(a, b)
   }
@@ -72,9 +100,12 @@ extension MinOp: VectorScanOperation where Value: ScanVectorOrdered {
 /// `ChunkedTiles`, and `tileTotal` makes the same choice from the same
 /// strides, so totals match scans bit for bit.
 ///
-/// Eight elements are taken at a time: two four-lane prefixes, the second
-/// lifted by the first's last lane, so the tile's running total (the one
-/// dependency chain) takes one combine per eight elements.
+/// Eight elements are taken at a time, as one eight-lane vector (one AVX
+/// register of 4-byte accumulators), so the tile's running total (the one
+/// dependency chain) takes one combine per eight elements. Loads and stores
+/// are `@_transparent`, not `@inline(__always)`: with the half-precision
+/// conversions inside, the optimizer left them as calls with a variable
+/// step, and the reversal of a backward step went through memory.
 public enum VectorTiles<Element: VectorScanElement, Operation: VectorScanOperation>: TileScanner
 where Operation.Value == Element.Accumulator {
   public typealias Value = Element.Accumulator
@@ -92,36 +123,46 @@ where Operation.Value == Element.Accumulator {
     return 0
   }
 
-  /// Four elements in scan order from `index`, stepping `step` (a literal ±1
-  /// once inlined): a backward step loads the four below and reverses them.
-  /// (Transparent, not `@inline(__always)`: with the half-precision
-  /// conversions inside, the optimizer left these as calls with a variable
-  /// step, and the reversal went through memory.)
+  typealias Octet = SIMD8<Value>
+  typealias StoredOctet = SIMD8<Element.Stored>
+
+  /// Eight elements as stored, in scan order from `index`, stepping `step`
+  /// (a literal ±1 once inlined): a backward step loads the eight below and
+  /// reverses them.
   @_transparent
-  static func load(_ base: UnsafeRawPointer, _ index: Int, step: Int) -> Vector {
-    if step > 0 { return Element.loadWidened(from: base + index &* size) }
-    let memoryOrder: Vector = Element.loadWidened(from: base - (index &+ 3) &* size)
-    return Vector(memoryOrder[3], memoryOrder[2], memoryOrder[1], memoryOrder[0])
+  static func loadOctet(_ base: UnsafeRawPointer, _ index: Int, step: Int) -> StoredOctet {
+    if step > 0 { return (base + index &* size).loadUnaligned(as: StoredOctet.self) }
+    let m = (base - (index &+ 7) &* size).loadUnaligned(as: StoredOctet.self)
+    return StoredOctet(m[7], m[6], m[5], m[4], m[3], m[2], m[1], m[0])
   }
 
   @_transparent
-  static func store(_ values: Vector, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
+  static func storeOctet(_ values: Octet, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
+    let v = Element.narrow(values)
     if step > 0 {
-      Element.storeNarrowed(values, to: base + index &* size)
+      (base + index &* size).storeBytes(of: v, as: StoredOctet.self)
     } else {
-      Element.storeNarrowed(Vector(values[3], values[2], values[1], values[0]), to: base - (index &+ 3) &* size)
+      (base - (index &+ 7) &* size).storeBytes(
+        of: StoredOctet(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0]), as: StoredOctet.self)
     }
   }
 
-  /// The inclusive prefix of four lanes in two steps: within each pair of
-  /// lanes, then the first pair's total into the second. Neither step moves a
-  /// value across the middle of the vector except as one broadcast, which
-  /// matters where four accumulators span two registers (`Double` on SSE2).
+  /// The inclusive prefix of eight lanes in three steps: within each pair of
+  /// lanes, then each quad's first pair into its second, then the first
+  /// quad's total into the second quad. The grouping is fixed, whatever the
+  /// register width: lane 6, say, is `((x0 ⊕ x1) ⊕ (x2 ⊕ x3)) ⊕ ((x4 ⊕ x5) ⊕ x6)`.
+  ///
+  /// The lane moves are the accumulator's own (`ScanVectorLanes`): for
+  /// floats they are C shuffles, since written as Swift initialisers the
+  /// compiler moved them before the widening conversion and split the
+  /// conversion into pieces.
   @_transparent
-  static func prefix(_ v: Vector) -> Vector {
-    let neutral = Operation.neutral
-    let pairs = Operation.combine(Vector(neutral, v[0], neutral, v[2]), v)
-    return Operation.combine(Vector(neutral, neutral, pairs[1], pairs[1]), pairs)
+  static func prefix(_ stored: StoredOctet) -> Octet {
+    let n = Octet(repeating: Operation.neutral)
+    let v = Element.widen(stored)
+    let pairs = Operation.combine(Value.pairsShifted(v, fill: n), v)
+    let quads = Operation.combine(Value.quadsShifted(pairs, fill: n), pairs)
+    return Operation.combine(Value.halvesShifted(quads, fill: n), quads)
   }
 
   typealias Pair = SIMD2<Value>
@@ -202,14 +243,11 @@ where Operation.Value == Element.Accumulator {
       }
     }
     while index &+ 8 <= count {
-      let low = prefix(load(source, index, step: step))
-      let high = Operation.combine(Vector(repeating: low[3]), prefix(load(source, index &+ 4, step: step)))
+      let octet = prefix(loadOctet(source, index, step: step))
       if let target {
-        let base = Vector(repeating: Operation.combine(carry, local))
-        store(Operation.combine(base, low), target, index, step: step)
-        store(Operation.combine(base, high), target, index &+ 4, step: step)
+        storeOctet(Operation.combine(Octet(repeating: Operation.combine(carry, local)), octet), target, index, step: step)
       }
-      local = Operation.combine(local, high[3])
+      local = Operation.combine(local, octet[7])
       index &+= 8
     }
     while index < count {
