@@ -19,7 +19,11 @@
 #include <signal.h>
 
 #include "cbridge.h"
+#include "result_cache.h"
 #include "scan_abi.h"
+
+/* The result cache's memory handler (result_cache.c), set around large allocations. */
+static PyObject *cache_handler;
 
 /* The NumPy kind character each element code must come with. */
 static const char expected_kind[MLXL_DTYPE_COUNT] = {
@@ -169,12 +173,30 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
 
     npy_intp size = PyArray_SIZE(array);
+    /* Large results come from the result cache: the array keeps the handler and returns its memory there. */
+    PyObject *previous_handler = NULL;
+    if ((size_t)size * (size_t)PyDataType_ELSIZE(descr) >= MLXL_CACHE_MIN_BYTES) {
+        previous_handler = PyDataMem_SetHandler(cache_handler);
+        if (previous_handler == NULL) {
+            Py_DECREF(descr);
+            return NULL;
+        }
+    }
     PyArrayObject *result;
     if (axis == -1) {
         npy_intp length = size;
         result = (PyArrayObject *)PyArray_NewFromDescr(&PyArray_Type, descr, 1, &length, NULL, NULL, 0, NULL);
     } else {
         result = (PyArrayObject *)PyArray_NewLikeArray(array, NPY_KEEPORDER, descr, 0);
+    }
+    if (previous_handler != NULL) {
+        PyObject *ours = PyDataMem_SetHandler(previous_handler);
+        Py_DECREF(previous_handler);
+        if (ours == NULL) {
+            Py_XDECREF(result);
+            return NULL;
+        }
+        Py_DECREF(ours);
     }
     if (result == NULL || size == 0) return (PyObject *)result;
 
@@ -239,12 +261,42 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     return (PyObject *)result;
 }
 
+static PyObject *
+cache_limit(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    unsigned long long bytes = PyLong_AsUnsignedLongLong(arg);
+    if (bytes == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    return PyLong_FromSize_t(mlxl_cache_set_limit((size_t)bytes));
+}
+
+static PyObject *
+cache_memory(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyLong_FromSize_t(mlxl_cache_held());
+}
+
+static PyObject *
+cache_clear(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    mlxl_cache_clear();
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
      "scan(a, op, dtype, axis, reverse, inclusive, cast) -> ndarray\n\n"
      "The scan of an ndarray along axis (None: flattened, C order), in the\n"
      "dtype `cast` (None: a's own, in native byte order).\n"
      "Internal: mlx_lite's public functions validate their arguments and call this."},
+    {"set_cache_limit", cache_limit, METH_O,
+     "set_cache_limit(bytes) -> previous limit: the most the result cache keeps (0: off)."},
+    {"get_cache_memory", cache_memory, METH_NOARGS, "get_cache_memory() -> bytes the result cache holds."},
+    {"clear_cache", cache_clear, METH_NOARGS, "clear_cache(): frees the result cache's memory."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -282,6 +334,7 @@ MLXL_JOIN(PyInit_, MLXL_MODULE)(void)
     Py_XDECREF(main);
     Py_XDECREF(threading);
     if (PyErr_Occurred()) return NULL;
+    if (cache_handler == NULL && (cache_handler = mlxl_cache_handler()) == NULL) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     /* The codes of scan_abi.h, so that Python never writes a number down twice. */

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 else:
     from ._dtypes import __getattr__
 
+from ._memory import clear_cache, get_cache_memory, set_cache_limit
 from ._scan import (
     AxisError, cummax, cummin, cumprod, cumsum, cumulative_prod, cumulative_sum, logcumsumexp,
 )
@@ -35,9 +36,10 @@ from ._scan import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "AxisError", "Device", "DeviceType", "Stream", "bool_", "complex64", "complex128", "cpu",
-    "cummax", "cummin", "cumprod", "cumsum", "cumulative_prod", "cumulative_sum",
-    "default_device", "default_stream", "float16", "float32", "float64", "gpu", "int8", "int16",
-    "int32", "int64", "is_available", "logcumsumexp", "new_stream", "set_default_device",
-    "set_default_stream", "stream", "uint8", "uint16", "uint32", "uint64",
+    "AxisError", "Device", "DeviceType", "Stream", "bool_", "clear_cache", "complex64",
+    "complex128", "cpu", "cummax", "cummin", "cumprod", "cumsum", "cumulative_prod",
+    "cumulative_sum", "default_device", "default_stream", "float16", "float32", "float64",
+    "get_cache_memory", "gpu", "int8", "int16", "int32", "int64", "is_available", "logcumsumexp",
+    "new_stream", "set_cache_limit", "set_default_device", "set_default_stream", "stream", "uint8",
+    "uint16", "uint32", "uint64",
 ]
