@@ -34,6 +34,11 @@ Methodology
   few ms after ``mx.eval`` returns, and on a 2-core machine they would
   otherwise slow down whichever peer comes next.
 * Results are freed outside the timed region when a sample is a single call.
+* Result memory. mlx_lite, like MLX, keeps the memory of freed results (its
+  result cache) and its timed calls reuse it; NumPy's results and the copy
+  take new memory from the system on every call, whose pages the kernel
+  zeroes on first touch. ``--cache-limit 0`` times mlx_lite without its cache.
+  The warm-up's peak-memory measurement empties both caches first.
 * Accuracy. For floating-point scans (cumsum, cumprod, logcumsumexp) each
   peer's result is compared, once and outside the timing, with a reference
   computed in float64 (long double for float64 input): the maximum
@@ -402,6 +407,9 @@ def _settle_memory() -> None:
     gc.collect()
     if mx is not None and hasattr(mx, "clear_cache"):
         mx.clear_cache()
+    import mlx_lite
+
+    mlx_lite.clear_cache()
 
 
 def call_with_peak(fn: Callable[[], Any]) -> Tuple[Any, Optional[float]]:
@@ -690,7 +698,9 @@ def print_legend() -> None:
     print("lite/copy = mlx_lite time / copy time (1.0 = as fast as copying the input); "
           "x numpy, x mlx = speed-up of mlx_lite.")
     print("* numpy has no exclusive scan: the inclusive call is timed. "
-          "peak MiB = peak resident-memory growth of one call.")
+          "peak MiB = peak resident-memory growth of one call (caches emptied first).")
+    print("mlx_lite and MLX reuse freed results' memory (their caches); NumPy and the copy take new "
+          "memory each call (--cache-limit 0: mlx_lite too).")
     print("bg% = CPU share used by other processes (and the hypervisor) while the case ran; "
           "timings with a high bg% are unreliable.")
 
@@ -754,6 +764,7 @@ def machine() -> Dict[str, Any]:
         "mlx_lite": ml.__version__,
         "mlx_lite_build": native_build(),
         "MLX_LITE_NUM_THREADS": os.environ.get("MLX_LITE_NUM_THREADS"),
+        "mlx_lite_cache_limit": _cache_limit(),
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
 
@@ -935,6 +946,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--cases", metavar="REGEX", help="run only cases whose name or group matches")
     parser.add_argument("--threads", type=int, metavar="N", help="set MLX_LITE_NUM_THREADS")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the inputs")
+    parser.add_argument("--cache-limit", type=int, metavar="BYTES",
+                        help="mlx_lite.set_cache_limit(BYTES) first (0: every result in new memory)")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo")
     parser.add_argument("--dask", action="store_true",
                         help="add the Dask row (2*10^8 float32, needs dask[array] and ~2 GB); "
@@ -942,11 +955,22 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _cache_limit() -> int:
+    """The result cache's limit in bytes (read by setting it to itself)."""
+    import mlx_lite
+
+    limit = mlx_lite.set_cache_limit(0)
+    mlx_lite.set_cache_limit(limit)
+    return limit
+
+
 def print_machine(info: Dict[str, Any]) -> None:
     threads = info["MLX_LITE_NUM_THREADS"] or f"default ({info['usable_cores']})"
+    limit = info["mlx_lite_cache_limit"]
+    cache = f"limit {limit / 2**30:.1f} GiB" if limit else "off"
     print(f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable); "
           f"numpy {info['numpy']}, mlx {info['mlx'] or 'not available'}, mlx_lite {info['mlx_lite']} ({info['mlx_lite_build']} build); "
-          f"mlx_lite threads: {threads}")
+          f"mlx_lite threads: {threads}; mlx_lite result cache: {cache}")
     print()
 
 
@@ -954,6 +978,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     if args.threads is not None:
         os.environ["MLX_LITE_NUM_THREADS"] = str(args.threads)
+    if args.cache_limit is not None:
+        import mlx_lite
+
+        mlx_lite.set_cache_limit(args.cache_limit)
     settings = QUICK if args.quick else DEFAULT
     specs = select_specs(args.quick, args.cases, bool(args.plot))
     if not specs and not args.dask:
