@@ -80,7 +80,12 @@ MLXL_SHIM mlxl_float2 mlxl_narrow_double2(const mlxl_double2 v) { return __built
 /* The lane moves of the eight-lane prefix (VectorTiles.prefix). */
 MLXL_SHIM mlxl_float8 mlxl_pairs_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 2, 10, 4, 12, 6, 14); }
 MLXL_SHIM mlxl_float8 mlxl_quads_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 9, 9, 4, 5, 13, 13); }
-MLXL_SHIM mlxl_float8 mlxl_halves_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 11, 11, 11, 11); }
+MLXL_SHIM mlxl_float8 mlxl_halves_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) {
+    mlxl_float4 upper = __builtin_shufflevector(v, v, 3, 3, 3, 3);
+    __asm__("" : "+x"(upper)); /* keeps the compiler from merging the two shuffles back into one */
+    mlxl_float4 lower = __builtin_shufflevector(fill, fill, 0, 1, 2, 3);
+    return __builtin_shufflevector(lower, upper, 0, 1, 2, 3, 4, 5, 6, 7);
+}
 MLXL_SHIM mlxl_double8 mlxl_pairs_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 2, 10, 4, 12, 6, 14); }
 MLXL_SHIM mlxl_double8 mlxl_quads_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 9, 9, 4, 5, 13, 13); }
 MLXL_SHIM mlxl_double8 mlxl_halves_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 11, 11, 11, 11); }
