@@ -1,8 +1,9 @@
 // swift-tools-version:5.9
 //
 // mlx_lite's native half: the Swift scan engine (SwiftScan), the thin C ABI it
-// exports (ScanABI), and the CPython extension module that calls it (CBridge),
-// linked into one dynamic library that setup.py installs as mlx_lite/_core*.so.
+// exports (ScanABI), the C vector expressions it inlines (VectorShims), and the
+// CPython extension module that calls it (CBridge), linked into one dynamic
+// library that setup.py installs as mlx_lite/_core*.so.
 import PackageDescription
 import Foundation
 

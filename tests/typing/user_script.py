@@ -201,6 +201,12 @@ except AttributeError:
 else:
     b_sum: npt.NDArray[Any] = mx.cumsum(np.ones(4, dtype=bf16))
     expect(b_sum, bf16, (4,))
+previous_limit: int = mx.set_cache_limit(1 << 30)
+held: int = mx.get_cache_memory()
+assert held >= 0
+mx.clear_cache()
+assert mx.get_cache_memory() == 0
+assert mx.set_cache_limit(previous_limit) == 1 << 30
 version: str = mx.__version__
 assert version[0].isdigit()
 
