@@ -75,13 +75,16 @@ MLXL_SHIM mlxl_{N} mlxl_minimum_{N}(const mlxl_{N} running, const mlxl_{N} next)
 # tiles use pairs for those).
 WIDTHS = [8, 4, 2]
 
-# The lane moves of the eight-lane inclusive prefix (VectorTiles.prefix): each
-# takes lanes from `v` into some places and keeps `fill`'s in the others.
-# (name, the source of each result lane: "f" for fill's own lane, or v's lane)
+# The lane moves of the eight-lane vector tiles (VectorTiles.prefix and
+# VectorTiles.total): the source of each result lane, "v3" for lane 3 of the
+# first argument, "f2" for lane 2 of the second. The prefix's moves take the
+# second argument as `fill:`; the totals' moves pair two octets.
 LANE_MOVES = [
-    ("pairsShifted", ["f", 0, "f", 2, "f", 4, "f", 6]),
-    ("quadsShifted", ["f", "f", 1, 1, "f", "f", 5, 5]),
-    ("halvesShifted", ["f", "f", "f", "f", 3, 3, 3, 3]),
+    ("pairsShifted", "fill", ["f0", "v0", "f2", "v2", "f4", "v4", "f6", "v6"]),
+    ("quadsShifted", "fill", ["f0", "f1", "v1", "v1", "f4", "f5", "v5", "v5"]),
+    ("halvesShifted", "fill", ["f0", "f1", "f2", "f3", "v3", "v3", "v3", "v3"]),
+    ("evenLanes", "_", ["v0", "v2", "f0", "f2", "v4", "v6", "f4", "f6"]),
+    ("oddLanes", "_", ["v1", "v3", "f1", "f3", "v5", "v7", "f5", "f7"]),
 ]
 
 
@@ -89,11 +92,11 @@ def swift_lane_moves(name: str) -> str:
     """Integers: element-wise initialisers, which the compiler turns into one shuffle."""
     vector = f"SIMD8<{name}>"
     lines = []
-    for move, sources in LANE_MOVES:
-        lanes = ", ".join(f"f[{i}]" if source == "f" else f"v[{source}]" for i, source in enumerate(sources))
+    for move, label, sources in LANE_MOVES:
+        lanes = ", ".join(f"{source[0]}[{source[1]}]" for source in sources)
         lines.append(
             f"  @inlinable @inline(__always)\n"
-            f"  public static func {move}(_ v: {vector}, fill f: {vector}) -> {vector} {{ {vector}({lanes}) }}\n")
+            f"  public static func {move}(_ v: {vector}, {label} f: {vector}) -> {vector} {{ {vector}({lanes}) }}\n")
     return "".join(lines)
 
 
@@ -114,13 +117,13 @@ MLXL_SHIM mlxl_float8 mlxl_halves_shifted_float8(const mlxl_float8 v, const mlxl
 
 
 def c_lane_moves(c_type: str) -> str:
-    """Floats: __builtin_shufflevector (lanes of `fill` first, then of `v`)."""
+    """Floats: __builtin_shufflevector (lanes of the second argument first, then of the first)."""
     lines = []
-    for move, sources in LANE_MOVES:
+    for move, _, sources in LANE_MOVES:
         if (c_type, move) == ("float", "halvesShifted"):
             lines.append(FLOAT8_HALVES)
             continue
-        indices = ", ".join(str(i) if source == "f" else str(8 + source) for i, source in enumerate(sources))
+        indices = ", ".join(str(int(source[1]) + (8 if source[0] == "v" else 0)) for source in sources)
         lines.append(
             f"MLXL_SHIM mlxl_{c_type}8 mlxl_{snake(move)}_{c_type}8(const mlxl_{c_type}8 v, const mlxl_{c_type}8 fill) "
             f"{{ return __builtin_shufflevector(fill, v, {indices}); }}\n")
@@ -135,9 +138,9 @@ def float_lane_moves(name: str) -> str:
     vector = f"SIMD8<{name}>"
     return "".join(
         f"  @inlinable @inline(__always)\n"
-        f"  public static func {move}(_ v: {vector}, fill f: {vector}) -> {vector} "
+        f"  public static func {move}(_ v: {vector}, {label} f: {vector}) -> {vector} "
         f"{{ mlxl_{snake(move)}_{C_TYPES[name]}8(v, f) }}\n"
-        for move, _ in LANE_MOVES)
+        for move, label, _ in LANE_MOVES)
 
 
 def render() -> str:

@@ -9,6 +9,10 @@ extension Int8: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, Sc
   public static func quadsShifted(_ v: SIMD8<Int8>, fill f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<Int8>, fill f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<Int8>, _ f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<Int8>, _ f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD8<Int8> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD8<Int8> { a &* b }
   @inlinable @inline(__always)
@@ -48,6 +52,10 @@ extension Int16: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func quadsShifted(_ v: SIMD8<Int16>, fill f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<Int16>, fill f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<Int16>, _ f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<Int16>, _ f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD8<Int16> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD8<Int16> { a &* b }
   @inlinable @inline(__always)
@@ -87,6 +95,10 @@ extension Int32: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func quadsShifted(_ v: SIMD8<Int32>, fill f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<Int32>, fill f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<Int32>, _ f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<Int32>, _ f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { a &* b }
   @inlinable @inline(__always)
@@ -126,6 +138,10 @@ extension Int64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func quadsShifted(_ v: SIMD8<Int64>, fill f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<Int64>, fill f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<Int64>, _ f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<Int64>, _ f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> { a &* b }
   @inlinable @inline(__always)
@@ -165,6 +181,10 @@ extension UInt8: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func quadsShifted(_ v: SIMD8<UInt8>, fill f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<UInt8>, fill f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<UInt8>, _ f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<UInt8>, _ f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt8>, _ b: SIMD8<UInt8>) -> SIMD8<UInt8> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt8>, _ b: SIMD8<UInt8>) -> SIMD8<UInt8> { a &* b }
   @inlinable @inline(__always)
@@ -204,6 +224,10 @@ extension UInt16: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func quadsShifted(_ v: SIMD8<UInt16>, fill f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<UInt16>, fill f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<UInt16>, _ f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<UInt16>, _ f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt16>, _ b: SIMD8<UInt16>) -> SIMD8<UInt16> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt16>, _ b: SIMD8<UInt16>) -> SIMD8<UInt16> { a &* b }
   @inlinable @inline(__always)
@@ -243,6 +267,10 @@ extension UInt32: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func quadsShifted(_ v: SIMD8<UInt32>, fill f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<UInt32>, fill f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<UInt32>, _ f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<UInt32>, _ f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>) -> SIMD8<UInt32> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>) -> SIMD8<UInt32> { a &* b }
   @inlinable @inline(__always)
@@ -282,6 +310,10 @@ extension UInt64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func quadsShifted(_ v: SIMD8<UInt64>, fill f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(f[0], f[1], v[1], v[1], f[4], f[5], v[5], v[5]) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<UInt64>, fill f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(f[0], f[1], f[2], f[3], v[3], v[3], v[3], v[3]) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<UInt64>, _ f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<UInt64>, _ f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD8<UInt64> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD8<UInt64> { a &* b }
   @inlinable @inline(__always)
@@ -321,6 +353,10 @@ extension Float: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func quadsShifted(_ v: SIMD8<Float>, fill f: SIMD8<Float>) -> SIMD8<Float> { mlxl_quads_shifted_float8(v, f) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<Float>, fill f: SIMD8<Float>) -> SIMD8<Float> { mlxl_halves_shifted_float8(v, f) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<Float>, _ f: SIMD8<Float>) -> SIMD8<Float> { mlxl_even_lanes_float8(v, f) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<Float>, _ f: SIMD8<Float>) -> SIMD8<Float> { mlxl_odd_lanes_float8(v, f) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { mlxl_sum_float8(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { mlxl_product_float8(a, b) }
   @inlinable @inline(__always)
@@ -348,6 +384,10 @@ extension Double: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func quadsShifted(_ v: SIMD8<Double>, fill f: SIMD8<Double>) -> SIMD8<Double> { mlxl_quads_shifted_double8(v, f) }
   @inlinable @inline(__always)
   public static func halvesShifted(_ v: SIMD8<Double>, fill f: SIMD8<Double>) -> SIMD8<Double> { mlxl_halves_shifted_double8(v, f) }
+  @inlinable @inline(__always)
+  public static func evenLanes(_ v: SIMD8<Double>, _ f: SIMD8<Double>) -> SIMD8<Double> { mlxl_even_lanes_double8(v, f) }
+  @inlinable @inline(__always)
+  public static func oddLanes(_ v: SIMD8<Double>, _ f: SIMD8<Double>) -> SIMD8<Double> { mlxl_odd_lanes_double8(v, f) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { mlxl_sum_double8(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { mlxl_product_double8(a, b) }
   @inlinable @inline(__always)

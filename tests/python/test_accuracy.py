@@ -147,6 +147,9 @@ def _cases():
     f64 = rng.standard_normal(BIG)
     near_one = (1 + (rng.random(BIG) - 0.5) * 1e-5).astype(np.float32)
     square = rng.random((2000, 2000), dtype=np.float32)
+    # Signed zeros and NaN: the maximum keeps the later of equal values, so
+    # a reduce that regrouped or reordered its operands would show here.
+    zeros_nan = rng.choice(np.array([0.0, -0.0, 1.0, -1.0, np.nan], np.float32), BIG, p=[.3, .3, .2, .199, .001])
     c64 = (rng.standard_normal(BIG // 2) + 1j * rng.standard_normal(BIG // 2)).astype(np.complex64)
     return [
         ("cumsum_f32", lambda: mlx_lite.cumsum(f32)),
@@ -158,6 +161,10 @@ def _cases():
         ("cumsum_f32_axis1_strided", lambda: mlx_lite.cumsum(square[:, ::-1], axis=1)),
         ("cumsum_c64", lambda: mlx_lite.cumsum(c64)),
         ("cumsum_f16", lambda: mlx_lite.cumsum(f32.astype(np.float16))),
+        ("cummax_f32_zeros_nan", lambda: mlx_lite.cummax(zeros_nan)),
+        ("cummin_f64_zeros_nan_reverse", lambda: mlx_lite.cummin(zeros_nan.astype(np.float64), reverse=True)),
+        ("cumprod_f64", lambda: mlx_lite.cumprod(near_one.astype(np.float64))),
+        ("cumsum_f16_reverse", lambda: mlx_lite.cumsum(f32.astype(np.float16), reverse=True)),
     ]
 
 
@@ -166,7 +173,7 @@ def determinism_cases():
     return _cases()
 
 
-@pytest.mark.parametrize("index", range(9), ids=[name for name, _ in _cases()])
+@pytest.mark.parametrize("index", range(len(_cases())), ids=[name for name, _ in _cases()])
 def test_bitwise_reproducible_across_runs_and_thread_counts(determinism_cases, index):
     name, run = determinism_cases[index]
     os.environ.pop("MLX_LITE_NUM_THREADS", None)

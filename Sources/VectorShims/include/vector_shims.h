@@ -86,9 +86,13 @@ MLXL_SHIM mlxl_float8 mlxl_halves_shifted_float8(const mlxl_float8 v, const mlxl
     mlxl_float4 lower = __builtin_shufflevector(fill, fill, 0, 1, 2, 3);
     return __builtin_shufflevector(lower, upper, 0, 1, 2, 3, 4, 5, 6, 7);
 }
+MLXL_SHIM mlxl_float8 mlxl_even_lanes_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 8, 10, 0, 2, 12, 14, 4, 6); }
+MLXL_SHIM mlxl_float8 mlxl_odd_lanes_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 9, 11, 1, 3, 13, 15, 5, 7); }
 MLXL_SHIM mlxl_double8 mlxl_pairs_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 2, 10, 4, 12, 6, 14); }
 MLXL_SHIM mlxl_double8 mlxl_quads_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 9, 9, 4, 5, 13, 13); }
 MLXL_SHIM mlxl_double8 mlxl_halves_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 11, 11, 11, 11); }
+MLXL_SHIM mlxl_double8 mlxl_even_lanes_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 8, 10, 0, 2, 12, 14, 4, 6); }
+MLXL_SHIM mlxl_double8 mlxl_odd_lanes_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 9, 11, 1, 3, 13, 15, 5, 7); }
 
 /* binary16 bits <-> float, where the CPU converts in one instruction (F16C:
  * the Haswell build). Rounds to nearest even; NaN stays NaN. */
