@@ -85,7 +85,12 @@ LANE_MOVES = [
     ("halvesShifted", "fill", ["f0", "f1", "f2", "f3", "v3", "v3", "v3", "v3"]),
     ("evenLanes", "_", ["v0", "v2", "f0", "f2", "v4", "v6", "f4", "f6"]),
     ("oddLanes", "_", ["v1", "v3", "f1", "f3", "v5", "v7", "f5", "f7"]),
+    ("lastLane", None, ["v7"] * 8),
 ]
+
+
+def swift_parameters(vector: str, label) -> str:
+    return f"_ v: {vector}" if label is None else f"_ v: {vector}, {label} f: {vector}"
 
 
 def swift_lane_moves(name: str) -> str:
@@ -96,37 +101,54 @@ def swift_lane_moves(name: str) -> str:
         lanes = ", ".join(f"{source[0]}[{source[1]}]" for source in sources)
         lines.append(
             f"  @inlinable @inline(__always)\n"
-            f"  public static func {move}(_ v: {vector}, {label} f: {vector}) -> {vector} {{ {vector}({lanes}) }}\n")
+            f"  public static func {move}({swift_parameters(vector, label)}) -> {vector} {{ {vector}({lanes}) }}\n")
     return "".join(lines)
 
 
-# Eight floats' halvesShifted, written so that the upper half is made from a
-# four-lane broadcast and then joined to fill's lower half. As one shuffle,
-# the compiler built it by inserting the broadcast into whatever register
-# was free (the running total's, as it happened) and blending: a false
-# dependency that chained every step to the one before (float16 sums in
-# cache: 0.45 ns per element; without it, see the commit).
-FLOAT8_HALVES = """\
+# Two of eight floats' lane moves are written by hand, each as two shuffles an
+# empty asm keeps apart (the compiler would merge them back into one):
+# - halvesShifted: as one shuffle, the compiler built the upper half by
+#   inserting a broadcast into whatever register was free (the running
+#   total's, as it happened) and blending, a false dependency that chained
+#   every step to the one before (float16 sums in cache: 0.45 -> 0.28 ns per
+#   element without it);
+# - pairsShifted (AVX only): one in-lane duplicate and one blend, where the
+#   compiler used two shuffles; blends run on more of the CPU's vector ports.
+FLOAT8_SPECIAL = {
+    ("float", "halvesShifted"): """\
 MLXL_SHIM mlxl_float8 mlxl_halves_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) {
     mlxl_float4 upper = __builtin_shufflevector(v, v, 3, 3, 3, 3);
-    __asm__("" : "+x"(upper)); /* keeps the compiler from merging the two shuffles back into one */
+    __asm__("" : "+x"(upper));
     mlxl_float4 lower = __builtin_shufflevector(fill, fill, 0, 1, 2, 3);
     return __builtin_shufflevector(lower, upper, 0, 1, 2, 3, 4, 5, 6, 7);
 }
-"""
+""",
+    ("float", "pairsShifted"): """\
+MLXL_SHIM mlxl_float8 mlxl_pairs_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) {
+    mlxl_float8 evens = __builtin_shufflevector(v, v, 0, 0, 2, 2, 4, 4, 6, 6);
+#if defined(__AVX__)
+    __asm__("" : "+x"(evens));
+#endif
+    return __builtin_shufflevector(fill, evens, 0, 9, 2, 11, 4, 13, 6, 15);
+}
+""",
+}
 
 
 def c_lane_moves(c_type: str) -> str:
     """Floats: __builtin_shufflevector (lanes of the second argument first, then of the first)."""
     lines = []
-    for move, _, sources in LANE_MOVES:
-        if (c_type, move) == ("float", "halvesShifted"):
-            lines.append(FLOAT8_HALVES)
+    for move, label, sources in LANE_MOVES:
+        if (c_type, move) in FLOAT8_SPECIAL:
+            lines.append(FLOAT8_SPECIAL[c_type, move])
             continue
         indices = ", ".join(str(int(source[1]) + (8 if source[0] == "v" else 0)) for source in sources)
+        vector = f"mlxl_{c_type}8"
+        parameters = f"const {vector} v" if label is None else f"const {vector} v, const {vector} fill"
+        second = "v" if label is None else "fill"
         lines.append(
-            f"MLXL_SHIM mlxl_{c_type}8 mlxl_{snake(move)}_{c_type}8(const mlxl_{c_type}8 v, const mlxl_{c_type}8 fill) "
-            f"{{ return __builtin_shufflevector(fill, v, {indices}); }}\n")
+            f"MLXL_SHIM {vector} mlxl_{snake(move)}_{c_type}8({parameters}) "
+            f"{{ return __builtin_shufflevector({second}, v, {indices}); }}\n")
     return "".join(lines)
 
 
@@ -138,8 +160,8 @@ def float_lane_moves(name: str) -> str:
     vector = f"SIMD8<{name}>"
     return "".join(
         f"  @inlinable @inline(__always)\n"
-        f"  public static func {move}(_ v: {vector}, {label} f: {vector}) -> {vector} "
-        f"{{ mlxl_{snake(move)}_{C_TYPES[name]}8(v, f) }}\n"
+        f"  public static func {move}({swift_parameters(vector, label)}) -> {vector} "
+        f"{{ mlxl_{snake(move)}_{C_TYPES[name]}8({'v' if label is None else 'v, f'}) }}\n"
         for move, label, _ in LANE_MOVES)
 
 

@@ -13,6 +13,8 @@ extension Int8: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, Sc
   public static func evenLanes(_ v: SIMD8<Int8>, _ f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<Int8>, _ f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD8<Int8> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD8<Int8> { a &* b }
   @inlinable @inline(__always)
@@ -56,6 +58,8 @@ extension Int16: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func evenLanes(_ v: SIMD8<Int16>, _ f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<Int16>, _ f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD8<Int16> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD8<Int16> { a &* b }
   @inlinable @inline(__always)
@@ -99,6 +103,8 @@ extension Int32: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func evenLanes(_ v: SIMD8<Int32>, _ f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<Int32>, _ f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { a &* b }
   @inlinable @inline(__always)
@@ -142,6 +148,8 @@ extension Int64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func evenLanes(_ v: SIMD8<Int64>, _ f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<Int64>, _ f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> { a &* b }
   @inlinable @inline(__always)
@@ -185,6 +193,8 @@ extension UInt8: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func evenLanes(_ v: SIMD8<UInt8>, _ f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<UInt8>, _ f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt8>, _ b: SIMD8<UInt8>) -> SIMD8<UInt8> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt8>, _ b: SIMD8<UInt8>) -> SIMD8<UInt8> { a &* b }
   @inlinable @inline(__always)
@@ -228,6 +238,8 @@ extension UInt16: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func evenLanes(_ v: SIMD8<UInt16>, _ f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<UInt16>, _ f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt16>, _ b: SIMD8<UInt16>) -> SIMD8<UInt16> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt16>, _ b: SIMD8<UInt16>) -> SIMD8<UInt16> { a &* b }
   @inlinable @inline(__always)
@@ -271,6 +283,8 @@ extension UInt32: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func evenLanes(_ v: SIMD8<UInt32>, _ f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<UInt32>, _ f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>) -> SIMD8<UInt32> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>) -> SIMD8<UInt32> { a &* b }
   @inlinable @inline(__always)
@@ -314,6 +328,8 @@ extension UInt64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func evenLanes(_ v: SIMD8<UInt64>, _ f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[0], v[2], f[0], f[2], v[4], v[6], f[4], f[6]) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<UInt64>, _ f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD8<UInt64> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD8<UInt64> { a &* b }
   @inlinable @inline(__always)
@@ -357,6 +373,8 @@ extension Float: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func evenLanes(_ v: SIMD8<Float>, _ f: SIMD8<Float>) -> SIMD8<Float> { mlxl_even_lanes_float8(v, f) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<Float>, _ f: SIMD8<Float>) -> SIMD8<Float> { mlxl_odd_lanes_float8(v, f) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<Float>) -> SIMD8<Float> { mlxl_last_lane_float8(v) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { mlxl_sum_float8(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { mlxl_product_float8(a, b) }
   @inlinable @inline(__always)
@@ -388,6 +406,8 @@ extension Double: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func evenLanes(_ v: SIMD8<Double>, _ f: SIMD8<Double>) -> SIMD8<Double> { mlxl_even_lanes_double8(v, f) }
   @inlinable @inline(__always)
   public static func oddLanes(_ v: SIMD8<Double>, _ f: SIMD8<Double>) -> SIMD8<Double> { mlxl_odd_lanes_double8(v, f) }
+  @inlinable @inline(__always)
+  public static func lastLane(_ v: SIMD8<Double>) -> SIMD8<Double> { mlxl_last_lane_double8(v) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { mlxl_sum_double8(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { mlxl_product_double8(a, b) }
   @inlinable @inline(__always)

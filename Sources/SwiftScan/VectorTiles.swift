@@ -19,6 +19,8 @@ public protocol ScanVectorLanes: SIMDScalar {
   static func evenLanes(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
   /// `(a1, a3, b1, b3, a5, a7, b5, b7)`
   static func oddLanes(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
+  /// `(v7, v7, v7, v7, v7, v7, v7, v7)`
+  static func lastLane(_ v: SIMD8<Self>) -> SIMD8<Self>
 }
 
 /// An operation with a lane-wise form on eight-, four- and two-lane vectors.
@@ -194,6 +196,15 @@ where Operation.Value == Element.Accumulator {
     Operation.combine(Pair(repeating: offset), Operation.combine(Pair(Operation.neutral, v[0]), v))
   }
 
+  /// Whether the octet loop of `walk` keeps its running total in all eight
+  /// lanes: faster for floating-point and 8-byte accumulators (in cache,
+  /// float16 sums 0.28 -> 0.25 ns per element, int64 0.30 -> 0.25), slower
+  /// for narrower integers (int32 0.16 -> 0.27), whose lane 7 reaches a
+  /// scalar register in one instruction.
+  static var broadcastRunning: Bool {
+    !(Value.self is any FixedWidthInteger.Type) || MemoryLayout<Value>.size == 8
+  }
+
   /// Whether the walk takes pairs: for 8-byte accumulators, except in the
   /// Haswell build, where four of them fill one AVX register.
   static var pairs: Bool {
@@ -245,6 +256,22 @@ where Operation.Value == Element.Accumulator {
         local = Operation.combine(local, p3[1])
         index &+= 8
       }
+    }
+    if broadcastRunning && index &+ 8 <= count {
+      // The running total is kept in all eight lanes, so that neither it nor
+      // `carry ⊕ local` is moved between a vector and a scalar every step
+      // (the same combines of the same values, lane by lane).
+      let carries = Octet(repeating: carry)
+      var running = Octet(repeating: local)
+      while index &+ 8 <= count {
+        let octet = prefix(loadOctet(source, index, step: step))
+        if let target {
+          storeOctet(Operation.combine(Operation.combine(carries, running), octet), target, index, step: step)
+        }
+        running = Operation.combine(running, Value.lastLane(octet))
+        index &+= 8
+      }
+      local = running[0]
     }
     while index &+ 8 <= count {
       let octet = prefix(loadOctet(source, index, step: step))

@@ -78,21 +78,29 @@ MLXL_SHIM mlxl_double2 mlxl_widen_float2(const mlxl_float2 v) { return __builtin
 MLXL_SHIM mlxl_float2 mlxl_narrow_double2(const mlxl_double2 v) { return __builtin_convertvector(v, mlxl_float2); }
 
 /* The lane moves of the eight-lane prefix (VectorTiles.prefix). */
-MLXL_SHIM mlxl_float8 mlxl_pairs_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 2, 10, 4, 12, 6, 14); }
+MLXL_SHIM mlxl_float8 mlxl_pairs_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) {
+    mlxl_float8 evens = __builtin_shufflevector(v, v, 0, 0, 2, 2, 4, 4, 6, 6);
+#if defined(__AVX__)
+    __asm__("" : "+x"(evens));
+#endif
+    return __builtin_shufflevector(fill, evens, 0, 9, 2, 11, 4, 13, 6, 15);
+}
 MLXL_SHIM mlxl_float8 mlxl_quads_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 9, 9, 4, 5, 13, 13); }
 MLXL_SHIM mlxl_float8 mlxl_halves_shifted_float8(const mlxl_float8 v, const mlxl_float8 fill) {
     mlxl_float4 upper = __builtin_shufflevector(v, v, 3, 3, 3, 3);
-    __asm__("" : "+x"(upper)); /* keeps the compiler from merging the two shuffles back into one */
+    __asm__("" : "+x"(upper));
     mlxl_float4 lower = __builtin_shufflevector(fill, fill, 0, 1, 2, 3);
     return __builtin_shufflevector(lower, upper, 0, 1, 2, 3, 4, 5, 6, 7);
 }
 MLXL_SHIM mlxl_float8 mlxl_even_lanes_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 8, 10, 0, 2, 12, 14, 4, 6); }
 MLXL_SHIM mlxl_float8 mlxl_odd_lanes_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 9, 11, 1, 3, 13, 15, 5, 7); }
+MLXL_SHIM mlxl_float8 mlxl_last_lane_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 15, 15, 15, 15, 15, 15, 15, 15); }
 MLXL_SHIM mlxl_double8 mlxl_pairs_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 2, 10, 4, 12, 6, 14); }
 MLXL_SHIM mlxl_double8 mlxl_quads_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 9, 9, 4, 5, 13, 13); }
 MLXL_SHIM mlxl_double8 mlxl_halves_shifted_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 11, 11, 11, 11); }
 MLXL_SHIM mlxl_double8 mlxl_even_lanes_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 8, 10, 0, 2, 12, 14, 4, 6); }
 MLXL_SHIM mlxl_double8 mlxl_odd_lanes_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 9, 11, 1, 3, 13, 15, 5, 7); }
+MLXL_SHIM mlxl_double8 mlxl_last_lane_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 15, 15, 15, 15, 15, 15, 15, 15); }
 
 /* binary16 bits <-> float, where the CPU converts in one instruction (F16C:
  * the Haswell build). Rounds to nearest even; NaN stays NaN. */
