@@ -4,8 +4,9 @@
 /// The running values of up to `width` neighbouring lanes live in an
 /// L1-resident scratch row; each step streams one input row and one output
 /// row at full vector width. No column is ever walked element by element.
-enum LaneScan<Element: ScanElement, Operation: ScanOperation>
-where Operation.Value == Element.Accumulator {
+enum LaneScan<Tiles: TileScanner> {
+  typealias Element = Tiles.Element
+  typealias Operation = Tiles.Operation
   typealias Value = Element.Accumulator
 
   /// Lanes scanned together: the scratch row holds this many accumulators.
@@ -30,13 +31,7 @@ where Operation.Value == Element.Accumulator {
       let rowInput = input + row &* scanned.inputStride
       let rowOutput = output + row &* scanned.outputStride
       if contiguous {
-        let source = rowInput.assumingMemoryBound(to: Element.self)
-        let target = rowOutput.assumingMemoryBound(to: Element.self)
-        for index in 0..<count {
-          let value = Operation.combine(scratch[index], source[index].widened)
-          scratch[index] = value
-          target[index] = Element(narrowing: value)
-        }
+        Tiles.accumulateRow(rowInput, rowOutput, running: scratch, count: count)
       } else {
         for index in 0..<count {
           let value = Operation.combine(

@@ -107,6 +107,11 @@ public protocol TileScanner {
     _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
   ) -> Element.Accumulator
 
+  /// A lane scan's step over `count` contiguous lanes (see the default).
+  static func accumulateRow(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer,
+    running: UnsafeMutablePointer<Element.Accumulator>, count: Int)
+
   /// `scanTile` on `rows` lines of `count` (at most `tileElements`) elements,
   /// each from `carry`, the lines `rowStrides` bytes apart: many short rows
   /// without a call and a stride check per row.
@@ -119,6 +124,24 @@ public protocol TileScanner {
 }
 
 extension TileScanner {
+  /// One step of a lane scan over `count` contiguous lanes:
+  /// `running[k] = running[k] ⊕ input[k]`, `output[k] = running[k]` (rounded).
+  /// The compiler vectorizes this loop only behind a run-time overlap check of
+  /// the three pointers, which failed for rows walked backward (reverse
+  /// scans), leaving the scalar loop; the vector tile scanner has its own.
+  public static func accumulateRow(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer,
+    running: UnsafeMutablePointer<Element.Accumulator>, count: Int
+  ) {
+    let source = input.assumingMemoryBound(to: Element.self)
+    let target = output.assumingMemoryBound(to: Element.self)
+    for index in 0..<count {
+      let value = Operation.combine(running[index], source[index].widened)
+      running[index] = value
+      target[index] = Element(narrowing: value)
+    }
+  }
+
   public static func scanRows(
     _ input: UnsafeRawPointer, _ inputStride: Int,
     _ output: UnsafeMutableRawPointer, _ outputStride: Int,

@@ -26,7 +26,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
   public typealias Operation = Tiles.Operation
   typealias Value = Element.Accumulator
   typealias Lines = LineScan<Tiles>
-  typealias Lanes = LaneScan<Element, Operation>
+  typealias Lanes = LaneScan<Tiles>
   public typealias Outcome = ScanOutcome
 
   public static func run(

@@ -338,6 +338,32 @@ where Operation.Value == Element.Accumulator {
     }
   }
 
+  /// A lane scan's step, eight lanes at a time (see `TileScanner.accumulateRow`):
+  /// the same combine per lane, so the same bits as the scalar loop.
+  public static func accumulateRow(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer,
+    running: UnsafeMutablePointer<Value>, count: Int
+  ) {
+    let totals = UnsafeMutableRawPointer(running)
+    let valueSize = MemoryLayout<Value>.stride
+    var index = 0
+    while index &+ 8 <= count {
+      let value = Operation.combine(
+        (totals + index &* valueSize).loadUnaligned(as: Octet.self),
+        Element.widen(loadOctet(input, index, step: 1)))
+      (totals + index &* valueSize).storeBytes(of: value, as: Octet.self)
+      storeOctet(value, output, index, step: 1)
+      index &+= 8
+    }
+    while index < count {
+      let value = Operation.combine(
+        running[index], input.load(fromByteOffset: index &* size, as: Element.self).widened)
+      running[index] = value
+      output.storeBytes(of: Element(narrowing: value), toByteOffset: index &* size, as: Element.self)
+      index &+= 1
+    }
+  }
+
   /// Four contiguous rows of eight, transposed into columns, folded in
   /// sequence down the columns (one vector combine per column for all four
   /// rows), and transposed back.
