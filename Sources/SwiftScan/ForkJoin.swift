@@ -5,14 +5,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Fork-join on POSIX threads: `body(worker)` for every worker in
-/// `0..<workers`, worker 0 on the calling thread, returning when all are done.
+/// Fork-join: `body(worker)` for every worker in `0..<workers`, worker 0 on
+/// the calling thread, returning when all are done.
 ///
-/// Threads are started per call rather than pooled: the engine only forks for
-/// scans of at least a few hundred thousand elements, where starting a
-/// thread (tens of microseconds) is noise, and a pool would need its own
-/// lifetime management inside a Python extension. If a thread cannot be
-/// started, its share runs on the calling thread instead.
+/// The workers are `WorkerPool`'s kept threads; when the pool is busy with
+/// another call's job, threads are started for this call alone. If a thread
+/// cannot be started, its share runs on the calling thread instead.
 enum ForkJoin {
   final class Task {
     let body: (Int) -> Void
@@ -28,6 +26,12 @@ enum ForkJoin {
       if workers == 1 { body(0) }
       return
     }
+    if WorkerPool.shared.run(workers: workers, body) { return }
+    runOnNewThreads(workers: workers, body)
+  }
+
+  /// `run` on threads started for this call and joined before it returns.
+  static func runOnNewThreads(workers: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
       var threads: [pthread_t] = []
       var inline: [Int] = []

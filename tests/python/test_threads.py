@@ -158,3 +158,55 @@ def test_each_short_row_has_the_bits_of_its_own_scan(dtype, length):
         together = mlx_lite.cumsum(x, axis=-1, reverse=reverse)
         alone = np.stack([mlx_lite.cumsum(row, reverse=reverse) for row in x])
         assert together.tobytes() == alone.tobytes()
+
+
+_FORK_SCRIPT = r"""
+import os, sys, threading
+import numpy as np
+import mlx_lite
+
+os.environ["MLX_LITE_NUM_THREADS"] = "2"
+x = np.random.default_rng(5).random(3_000_000).astype(np.float32)
+want = mlx_lite.cumsum(x)  # the parent's kept worker threads are running now
+exact = np.cumsum(x.astype(np.float64))
+assert np.allclose(want, exact, rtol=2e-7, atol=0)
+
+def in_child():
+    got = mlx_lite.cumsum(x)  # the child has no workers of its own yet: it must start them
+    os._exit(0 if got.tobytes() == want.tobytes() else 3)
+
+codes = []
+pid = os.fork()
+if pid == 0:
+    in_child()
+codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+
+# Forks while another thread's scan holds the pool: the child must not inherit its locks.
+stop = threading.Event()
+def scanner():
+    while not stop.is_set():
+        mlx_lite.cumsum(x)
+t = threading.Thread(target=scanner)
+t.start()
+for _ in range(10):
+    pid = os.fork()
+    if pid == 0:
+        in_child()
+    codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+stop.set()
+t.join()
+print(codes)
+sys.exit(0 if codes == [0] * 11 else 1)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_scans_work_in_forked_children():
+    """The engine keeps worker threads between calls; a forked child (as
+    multiprocessing and Dask make) has none of them and must scan correctly
+    all the same, even when the fork happened in the middle of a scan."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", _FORK_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -89,6 +89,15 @@ static inline int32_t mlxl_flag_is_raised(const volatile int32_t *flag) {
     return flag != 0 && *flag != 0;
 }
 
+/* One step of a spin-wait: tells the CPU this thread is waiting (x86 PAUSE, ARM YIELD). */
+static inline void mlxl_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /* Runs the scan; returns an mlxl_status. Safe to call from many threads at once. */
 int32_t mlxl_scan(const mlxl_scan_problem *problem);
 
