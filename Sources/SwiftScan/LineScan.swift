@@ -52,10 +52,13 @@ enum LineScan<Tiles: TileScanner> {
       var tileStart = lower
       while tileStart < upper {
         let count = min(tileSize, upper &- tileStart)
-        let tile = Tiles.scanTile(
-          line.input + tileStart &* line.inputStride, line.inputStride,
-          line.output + tileStart &* line.outputStride, line.outputStride,
-          count: count, carry: tileCarry, scratch: scratch)
+        let tileInput = line.input + tileStart &* line.inputStride
+        let tileOutput = line.output + tileStart &* line.outputStride
+        let tile = line.streaming
+          ? Tiles.streamTile(
+            tileInput, line.inputStride, tileOutput, line.outputStride, count: count, carry: tileCarry, scratch: scratch)
+          : Tiles.scanTile(
+            tileInput, line.inputStride, tileOutput, line.outputStride, count: count, carry: tileCarry, scratch: scratch)
         tileCarry = Operation.combine(tileCarry, tile)
         total = Operation.combine(total, tile)
         tileStart &+= count
@@ -76,6 +79,8 @@ struct Line {
   var outputStride: Int
   var count: Int
   var blockSize: Int
+  /// Whether tiles are written with streaming stores (`TileScanner.streamTile`).
+  var streaming = false
 
   var blockCount: Int { (count &+ blockSize &- 1) / blockSize }
 
@@ -96,6 +101,16 @@ public protocol TileScanner {
   /// `carry ⊕ (its prefix within the tile)`; returns the tile's total folded
   /// from the neutral element.
   static func scanTile(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    count: Int, carry: Element.Accumulator, scratch: UnsafeMutablePointer<Element.Accumulator>
+  ) -> Element.Accumulator
+
+  /// `scanTile`, writing past the caches where the scanner can (streaming
+  /// stores, fenced before it returns): for outputs much larger than the
+  /// caches, where an ordinary store first reads the line it overwrites.
+  /// The same outputs and total, bit for bit.
+  static func streamTile(
     _ input: UnsafeRawPointer, _ inputStride: Int,
     _ output: UnsafeMutableRawPointer, _ outputStride: Int,
     count: Int, carry: Element.Accumulator, scratch: UnsafeMutablePointer<Element.Accumulator>
@@ -124,6 +139,15 @@ public protocol TileScanner {
 }
 
 extension TileScanner {
+  /// Scanners without streaming stores scan as usual.
+  public static func streamTile(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    count: Int, carry: Element.Accumulator, scratch: UnsafeMutablePointer<Element.Accumulator>
+  ) -> Element.Accumulator {
+    scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+  }
+
   /// One step of a lane scan over `count` contiguous lanes:
   /// `running[k] = running[k] ⊕ input[k]`, `output[k] = running[k]` (rounded).
   /// The compiler vectorizes this loop only behind a run-time overlap check of

@@ -60,6 +60,14 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     return body(raw.bindMemory(to: Value.self, capacity: capacity))
   }
 
+  /// Outputs of at least this many bytes are written with streaming stores:
+  /// beyond what the caches could keep for whoever reads the result next.
+  static var streamingThreshold: Int { 16 << 20 }
+
+  static func streams(_ geometry: ScanGeometry) -> Bool {
+    geometry.elementCount &* MemoryLayout<Element>.stride >= streamingThreshold && !geometry.isInPlace
+  }
+
   static func seed(_ inclusive: Bool) -> Value { inclusive ? Operation.neutral : Operation.exclusiveStart }
 
   /// The line for batch offsets, shifted for an exclusive scan (after writing its first output).
@@ -68,7 +76,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     var line = Line(
       input: geometry.input + inputOffset, inputStride: scanned.inputStride,
       output: geometry.output + outputOffset, outputStride: scanned.outputStride,
-      count: scanned.count, blockSize: Lines.blockSize)
+      count: scanned.count, blockSize: Lines.blockSize, streaming: streams(geometry))
     if !geometry.inclusive {
       line.output.storeBytes(of: Element(narrowing: Operation.exclusiveStart), as: Element.self)
       line.output += scanned.outputStride
@@ -279,7 +287,8 @@ public enum TiledScanEngine<Tiles: TileScanner> {
         let count = min(scanned.count, remaining)
         let line = Line(
           input: geometry.input + walker.inputOffset, inputStride: scanned.inputStride,
-          output: output, outputStride: scanned.outputStride, count: count, blockSize: Lines.blockSize)
+          output: output, outputStride: scanned.outputStride, count: count, blockSize: Lines.blockSize,
+          streaming: streams(geometry))
         guard let next = Lines.scanBlocks(line, 0..<line.blockCount, carry: carry, scratch: scratch, interrupt: interrupt)
         else { return Outcome.interrupted }
         carry = next

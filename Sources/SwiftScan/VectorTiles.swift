@@ -1,3 +1,5 @@
+import VectorShims
+
 /// Vector forms of the scan operations, and the tile scanner that uses them.
 ///
 /// Where an operation's accumulator is a SIMD scalar (integers, `Float`,
@@ -153,6 +155,39 @@ where Operation.Value == Element.Accumulator {
     }
   }
 
+  /// `storeOctet` with streaming stores (see streaming_stores.h); the
+  /// octet's first byte in memory must be 16-byte aligned, and it must be a
+  /// whole number of 16-byte pieces.
+  @_transparent
+  static func streamOctet(_ values: Octet, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
+    let v = Element.narrow(values)
+    let start: UnsafeMutableRawPointer
+    let ordered: StoredOctet
+    if step > 0 {
+      start = base + index &* size
+      ordered = v
+    } else {
+      start = base - (index &+ 7) &* size
+      ordered = StoredOctet(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0])
+    }
+    withUnsafeBytes(of: ordered) { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        mlxl_stream_store16(start + offset, bytes.loadUnaligned(fromByteOffset: offset, as: mlxl_bytes16.self))
+        offset &+= 16
+      }
+    }
+  }
+
+  /// Whether `streamTile` may stream a tile with these strides and output:
+  /// contiguous octets of whole 16-byte pieces, each starting 16-byte aligned.
+  @inline(__always)
+  static func canStream(_ output: UnsafeMutableRawPointer, step: Int) -> Bool {
+    guard size >= 2 else { return false }
+    let first = Int(bitPattern: output) &+ (step < 0 ? size : 0)
+    return first & 15 == 0
+  }
+
   /// The inclusive prefix of eight lanes in three steps: within each pair of
   /// lanes, then each quad's first pair into its second, then the first
   /// quad's total into the second quad. The grouping is fixed, whatever the
@@ -201,8 +236,13 @@ where Operation.Value == Element.Accumulator {
   /// float16 sums 0.28 -> 0.25 ns per element, int64 0.30 -> 0.25), slower
   /// for narrower integers (int32 0.16 -> 0.27), whose lane 7 reaches a
   /// scalar register in one instruction.
+  ///
+  /// Metatype comparisons, not `Value.self is any FixedWidthInteger.Type`:
+  /// the optimizer left that cast as a call to the runtime's conformance
+  /// lookup once per tile, whose shared reader count the threads fought
+  /// over (a tenth of a two-thread float16 scan's time).
   static var broadcastRunning: Bool {
-    !(Value.self is any FixedWidthInteger.Type) || MemoryLayout<Value>.size == 8
+    Value.self == Float.self || Value.self == Double.self || MemoryLayout<Value>.size == 8
   }
 
   /// Whether the walk takes pairs: for 8-byte accumulators, except in the
@@ -226,7 +266,7 @@ where Operation.Value == Element.Accumulator {
   @inline(__always)
   static func walk(
     _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer?,
-    count: Int, carry: Value, step: Int
+    count: Int, carry: Value, step: Int, streaming: Bool = false
   ) -> Value {
     var local = Operation.neutral
     var index = 0
@@ -266,7 +306,12 @@ where Operation.Value == Element.Accumulator {
       while index &+ 8 <= count {
         let octet = prefix(loadOctet(source, index, step: step))
         if let target {
-          storeOctet(Operation.combine(Operation.combine(carries, running), octet), target, index, step: step)
+          let values = Operation.combine(Operation.combine(carries, running), octet)
+          if streaming {
+            streamOctet(values, target, index, step: step)
+          } else {
+            storeOctet(values, target, index, step: step)
+          }
         }
         running = Operation.combine(running, Value.lastLane(octet))
         index &+= 8
@@ -276,7 +321,12 @@ where Operation.Value == Element.Accumulator {
     while index &+ 8 <= count {
       let octet = prefix(loadOctet(source, index, step: step))
       if let target {
-        storeOctet(Operation.combine(Octet(repeating: Operation.combine(carry, local)), octet), target, index, step: step)
+        let values = Operation.combine(Octet(repeating: Operation.combine(carry, local)), octet)
+        if streaming {
+          streamOctet(values, target, index, step: step)
+        } else {
+          storeOctet(values, target, index, step: step)
+        }
       }
       local = Operation.combine(local, octet[7])
       index &+= 8
@@ -301,6 +351,22 @@ where Operation.Value == Element.Accumulator {
     default:
       return Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
     }
+  }
+
+  public static func streamTile(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
+  ) -> Value {
+    let step = direction(inputStride, outputStride)
+    guard step != 0 && !pairs && canStream(output, step: step) else {
+      return scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+    }
+    let total = step > 0
+      ? walk(input, output, count: count, carry: carry, step: 1, streaming: true)
+      : walk(input, output, count: count, carry: carry, step: -1, streaming: true)
+    mlxl_stream_fence()
+    return total
   }
 
   public static func scanRows(
