@@ -144,31 +144,20 @@ where Operation.Value == Element.Accumulator {
     return StoredOctet(m[7], m[6], m[5], m[4], m[3], m[2], m[1], m[0])
   }
 
+  /// Stores eight results in scan order from `index` (a backward step writes
+  /// them reversed, below), rounded to storage. `streaming` (a literal once
+  /// inlined) writes with streaming stores (see streaming_stores.h): the
+  /// octet must then start 16-byte aligned and be whole 16-byte pieces.
   @_transparent
-  static func storeOctet(_ values: Octet, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
+  static func storeOctet(
+    _ values: Octet, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int, streaming: Bool = false
+  ) {
     let v = Element.narrow(values)
-    if step > 0 {
-      (base + index &* size).storeBytes(of: v, as: StoredOctet.self)
-    } else {
-      (base - (index &+ 7) &* size).storeBytes(
-        of: StoredOctet(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0]), as: StoredOctet.self)
-    }
-  }
-
-  /// `storeOctet` with streaming stores (see streaming_stores.h); the
-  /// octet's first byte in memory must be 16-byte aligned, and it must be a
-  /// whole number of 16-byte pieces.
-  @_transparent
-  static func streamOctet(_ values: Octet, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int) {
-    let v = Element.narrow(values)
-    let start: UnsafeMutableRawPointer
-    let ordered: StoredOctet
-    if step > 0 {
-      start = base + index &* size
-      ordered = v
-    } else {
-      start = base - (index &+ 7) &* size
-      ordered = StoredOctet(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0])
+    let start = step > 0 ? base + index &* size : base - (index &+ 7) &* size
+    let ordered = step > 0 ? v : StoredOctet(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0])
+    guard streaming else {
+      start.storeBytes(of: ordered, as: StoredOctet.self)
+      return
     }
     withUnsafeBytes(of: ordered) { bytes in
       var offset = 0
@@ -306,12 +295,9 @@ where Operation.Value == Element.Accumulator {
       while index &+ 8 <= count {
         let octet = prefix(loadOctet(source, index, step: step))
         if let target {
-          let values = Operation.combine(Operation.combine(carries, running), octet)
-          if streaming {
-            streamOctet(values, target, index, step: step)
-          } else {
-            storeOctet(values, target, index, step: step)
-          }
+          storeOctet(
+            Operation.combine(Operation.combine(carries, running), octet), target, index, step: step,
+            streaming: streaming)
         }
         running = Operation.combine(running, Value.lastLane(octet))
         index &+= 8
@@ -321,12 +307,9 @@ where Operation.Value == Element.Accumulator {
     while index &+ 8 <= count {
       let octet = prefix(loadOctet(source, index, step: step))
       if let target {
-        let values = Operation.combine(Octet(repeating: Operation.combine(carry, local)), octet)
-        if streaming {
-          streamOctet(values, target, index, step: step)
-        } else {
-          storeOctet(values, target, index, step: step)
-        }
+        storeOctet(
+          Operation.combine(Octet(repeating: Operation.combine(carry, local)), octet), target, index, step: step,
+          streaming: streaming)
       }
       local = Operation.combine(local, octet[7])
       index &+= 8
