@@ -89,6 +89,78 @@ LANE_MOVES = [
 ]
 
 
+# The lane moves of the interleaved walk (VectorTiles+Interleaved.swift):
+# eight elements of `period` interleaved sequences (a few channels along axis
+# 0), element j continuing element j - period. Each move is a switch over a
+# shift or period that the walk passes as a literal, so each case is one
+# constant shuffle once inlined. Sources as in LANE_MOVES.
+SHIFTS = range(1, 8)
+PERIODS = range(2, 8)
+
+
+def shifted_up(k: int) -> list:
+    """(f0, ..., f(k-1), v0, ..., v(7-k)): every lane moved up k places."""
+    return [f"f{j}" if j < k else f"v{j - k}" for j in range(8)]
+
+
+def period_carry(p: int) -> list:
+    """Lane j takes the last element of its own sequence in v: lane 8 - p + j % p."""
+    return [f"v{8 - p + j % p}" for j in range(8)]
+
+
+def period_rotate(p: int) -> list:
+    """A pattern of per-sequence values for the next eight elements: lane (j + 8) % p."""
+    return [f"v{(j + 8) % p}" for j in range(8)]
+
+
+# (name, Swift parameters, case label, cases: [(case value, sources)])
+PERIOD_MOVES = [
+    ("shiftedUp", "_ v: {V}, fill f: {V}, by k: Int", "k", [(k, shifted_up(k)) for k in SHIFTS]),
+    ("periodCarry", "_ v: {V}, period p: Int", "p", [(p, period_carry(p)) for p in PERIODS]),
+    ("periodRotate", "_ v: {V}, period p: Int", "p", [(p, period_rotate(p)) for p in PERIODS]),
+]
+
+
+def c_sources(sources: list) -> str:
+    """__builtin_shufflevector indices over (fill, v): fill lanes 0-7, v lanes 8-15."""
+    return ", ".join(str(int(source[1]) + (8 if source[0] == "v" else 0)) for source in sources)
+
+
+def swift_period_moves(name: str) -> str:
+    """The switch of each period move; integers build the vector from lanes,
+    floats call one C shuffle per case."""
+    vector = f"SIMD8<{name}>"
+    out = []
+    for move, parameters, label, cases in PERIOD_MOVES:
+        out.append(f"  @inlinable @inline(__always)\n  public static func {move}({parameters.format(V=vector)}) -> {vector} {{\n")
+        out.append(f"    switch {label} {{\n")
+        for value, sources in cases:
+            if name in C_TYPES:
+                arguments = "v, f" if move == "shiftedUp" else "v"
+                body = f"mlxl_{snake(move)}{value}_{C_TYPES[name]}8({arguments})"
+            else:
+                body = f"{vector}(" + ", ".join(f"{s[0]}[{s[1]}]" for s in sources) + ")"
+            out.append(f"    case {value}: return {body}\n")
+        out.append("    default: return v\n    }\n  }\n")
+    return "".join(out)
+
+
+def c_period_moves(c_type: str) -> str:
+    vector = f"mlxl_{c_type}8"
+    out = []
+    for move, _, _, cases in PERIOD_MOVES:
+        for value, sources in cases:
+            if move == "shiftedUp":
+                out.append(
+                    f"MLXL_SHIM {vector} mlxl_{snake(move)}{value}_{c_type}8(const {vector} v, const {vector} fill) "
+                    f"{{ return __builtin_shufflevector(fill, v, {c_sources(sources)}); }}\n")
+            else:
+                out.append(
+                    f"MLXL_SHIM {vector} mlxl_{snake(move)}{value}_{c_type}8(const {vector} v) "
+                    f"{{ return __builtin_shufflevector(v, v, {c_sources(sources)}); }}\n")
+    return "".join(out)
+
+
 def swift_parameters(vector: str, label) -> str:
     return f"_ v: {vector}" if label is None else f"_ v: {vector}, {label} f: {vector}"
 
@@ -176,6 +248,7 @@ def render() -> str:
             parts.append(
                 f"\nextension {name}: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {{\n")
             parts.append(float_lane_moves(name) if name in C_TYPES else swift_lane_moves(name))
+            parts.append(swift_period_moves(name))
             parts.append("".join(
                 body.format(V=f"SIMD{width}<{name}>", C=f"{C_TYPES.get(name, '')}{width}") for width in WIDTHS))
             parts.append("}\n")
@@ -195,6 +268,9 @@ def render_header() -> str:
     parts.append("\n/* The lane moves of the eight-lane prefix (VectorTiles.prefix). */\n")
     for c_type in C_TYPES.values():
         parts.append(c_lane_moves(c_type))
+    parts.append("\n/* The lane moves of the interleaved walk (VectorTiles+Interleaved.swift). */\n")
+    for c_type in C_TYPES.values():
+        parts.append(c_period_moves(c_type))
     parts.append("\n/* binary16 bits <-> float, where the CPU converts in one instruction (F16C:\n"
                  " * the Haswell build). Rounds to nearest even; NaN stays NaN. */\n#if defined(__F16C__)\n")
     for width in (8, 4):

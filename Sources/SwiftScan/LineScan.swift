@@ -124,8 +124,19 @@ public protocol TileScanner {
 
   /// A lane scan's step over `count` contiguous lanes (see the default).
   static func accumulateRow(
-    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer,
-    running: UnsafeMutablePointer<Element.Accumulator>, count: Int)
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
+    local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
+
+  /// Scans `count` elements that follow one another in memory (forward from
+  /// `input` when `step` is 1, backward when -1) as `period` interleaved
+  /// sequences: element `p` continues element `p - period`, and belongs to
+  /// sequence `p % period`. Writes `carry[k] ⊕ (the fold so far of sequence
+  /// k)` to `output` at the same offsets (nothing when `output` is nil, and
+  /// `carry` is then not read), and each sequence's fold from the neutral
+  /// element to `totals`. `period` is at most 7.
+  static func scanInterleaved(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, count: Int, period: Int, step: Int,
+    carry: UnsafePointer<Element.Accumulator>, totals: UnsafeMutablePointer<Element.Accumulator>)
 
   /// `scanTile` on `rows` lines of `count` (at most `tileElements`) elements,
   /// each from `carry`, the lines `rowStrides` bytes apart: many short rows
@@ -149,20 +160,39 @@ extension TileScanner {
   }
 
   /// One step of a lane scan over `count` contiguous lanes:
-  /// `running[k] = running[k] ⊕ input[k]`, `output[k] = running[k]` (rounded).
+  /// `local[k] = local[k] ⊕ input[k]`, `output[k] = carry[k] ⊕ local[k]`
+  /// (rounded), nothing written when `output` is nil.
   /// The compiler vectorizes this loop only behind a run-time overlap check of
-  /// the three pointers, which failed for rows walked backward (reverse
-  /// scans), leaving the scalar loop; the vector tile scanner has its own.
+  /// the pointers, which failed for rows walked backward (reverse scans),
+  /// leaving the scalar loop; the vector tile scanner has its own.
   public static func accumulateRow(
-    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer,
-    running: UnsafeMutablePointer<Element.Accumulator>, count: Int
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
+    local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int
   ) {
     let source = input.assumingMemoryBound(to: Element.self)
-    let target = output.assumingMemoryBound(to: Element.self)
     for index in 0..<count {
-      let value = Operation.combine(running[index], source[index].widened)
-      running[index] = value
-      target[index] = Element(narrowing: value)
+      let value = Operation.combine(local[index], source[index].widened)
+      local[index] = value
+      output?.storeBytes(
+        of: Element(narrowing: Operation.combine(carry[index], value)),
+        toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+    }
+  }
+
+  public static func scanInterleaved(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, count: Int, period: Int, step: Int,
+    carry: UnsafePointer<Element.Accumulator>, totals: UnsafeMutablePointer<Element.Accumulator>
+  ) {
+    totals.update(repeating: Operation.neutral, count: period)
+    var sequence = 0
+    for index in 0..<count {
+      let offset = index &* step &* MemoryLayout<Element>.stride
+      let value = Operation.combine(totals[sequence], input.load(fromByteOffset: offset, as: Element.self).widened)
+      totals[sequence] = value
+      output?.storeBytes(
+        of: Element(narrowing: Operation.combine(carry[sequence], value)), toByteOffset: offset, as: Element.self)
+      sequence &+= 1
+      if sequence == period { sequence = 0 }
     }
   }
 

@@ -46,7 +46,11 @@ public enum TiledScanEngine<Tiles: TileScanner> {
       return outcome
     }
     if geometry.carriesAcrossBatch { return runChained(geometry, interrupt) }
-    if let lane = geometry.batch.last, abs(lane.outputStride) < abs(geometry.scanned.outputStride) {
+    if let lane = geometry.batch.last,
+      abs(lane.outputStride) < abs(geometry.scanned.outputStride) || geometry.scanned.count == 1
+    {
+      // A scanned axis of length one is a copy (or a fill): the batch's
+      // innermost dimension taken as lanes, one row of them.
       return runLanes(geometry, lane: lane, threads: threads, interrupt)
     }
     return runLines(geometry, threads: threads, interrupt)
@@ -54,11 +58,13 @@ public enum TiledScanEngine<Tiles: TileScanner> {
 
   /// `body(scratch)` with a tile's worth of accumulators, or nil if memory ran out.
   static func withScratch<Result>(_ body: (UnsafeMutablePointer<Value>) -> Result) -> Result? {
-    let capacity = max(Lines.tileSize, Lanes.width)
-    guard let raw = malloc(capacity &* MemoryLayout<Value>.stride) else { return nil }
+    guard let raw = malloc(scratchCapacity &* MemoryLayout<Value>.stride) else { return nil }
     defer { free(raw) }
-    return body(raw.bindMemory(to: Value.self, capacity: capacity))
+    return body(raw.bindMemory(to: Value.self, capacity: scratchCapacity))
   }
+
+  /// A tile's accumulators, or a lane tile's locals and carries (see `carryOffset`).
+  static var scratchCapacity: Int { max(Lines.tileSize, Lanes.carryOffset &+ Lanes.width) }
 
   /// Outputs of at least this many bytes are written with streaming stores:
   /// beyond what the caches could keep for whoever reads the result next.
@@ -147,51 +153,21 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     return .done
   }
 
-  /// Reduce, then scan: block totals for all but the last worker's share,
-  /// a sequential fold of them into each worker's starting carry, then every
-  /// worker scans its own blocks. The carries are the ones a single thread
-  /// would compute, so the output bits are too.
+  /// All threads on one line: its blocks in a single pass (`BlockChain`),
+  /// with the bits of one thread.
   static func scanLineInParallel(_ line: Line, seed: Value, threads: Int, _ interrupt: Interrupt) -> Outcome {
-    let blocks = line.blockCount
-    let workers = min(threads, blocks)
-    if workers <= 1 {
-      return withScratch { scratch in
-        Lines.scanBlocks(line, 0..<blocks, carry: seed, scratch: scratch, interrupt: interrupt) == nil
-          ? Outcome.interrupted : .done
-      } ?? .noMemory
-    }
-    let lastStart = share(of: blocks, worker: workers &- 1, workers: workers).lowerBound
-    var totals = Array(repeating: Operation.neutral, count: lastStart)
-    totals.withUnsafeMutableBufferPointer { totals in
-      ForkJoin.run(workers: workers) { worker in
-        for block in share(of: lastStart, worker: worker, workers: workers) {
-          if interrupt.isRaised { return }
-          totals[block] = Lines.blockTotal(line, block: block)
-        }
-      }
-    }
-    if interrupt.isRaised { return .interrupted }
-    var carries = Array(repeating: seed, count: workers)
-    var carry = seed
-    var worker = 1
-    for block in 0..<lastStart {
-      carry = Operation.combine(carry, totals[block])
-      while worker < workers && share(of: blocks, worker: worker, workers: workers).lowerBound == block &+ 1 {
-        carries[worker] = carry
-        worker &+= 1
-      }
-    }
-    var outcomes = Array(repeating: Outcome.done, count: workers)
-    outcomes.withUnsafeMutableBufferPointer { outcomes in
-      ForkJoin.run(workers: workers) { worker in
-        outcomes[worker] = withScratch { scratch in
-          Lines.scanBlocks(
-            line, share(of: blocks, worker: worker, workers: workers), carry: carries[worker],
-            scratch: scratch, interrupt: interrupt) == nil ? Outcome.interrupted : .done
-        } ?? .noMemory
-      }
-    }
-    return outcomes.first { $0 != .done } ?? .done
+    let chain = BlockChain<Value>(
+      blocks: line.blockCount, width: 1,
+      reduce: { block, total, _ in total.pointee = Lines.blockTotal(line, block: block) },
+      scan: { block, carry, scratch in
+        guard let next = Lines.scanBlocks(
+          line, block..<(block &+ 1), carry: carry.pointee, scratch: scratch, interrupt: interrupt)
+        else { return false }
+        carry.pointee = next
+        return true
+      },
+      combine: { Operation.combine($0, $1) })
+    return chain.run(seed: seed, threads: threads, scratchCount: scratchCapacity, interrupt: interrupt)
   }
 
   // MARK: - Lanes
@@ -201,7 +177,6 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     let outerCount = BatchWalker.lineCount(outer)
     let tilesPerRow = (lane.count &+ Lanes.width &- 1) / Lanes.width
     let items = outerCount &* tilesPerRow
-    let workers = min(threads, items)
     var scanned = geometry.scanned
     var output = geometry.output
     if !geometry.inclusive {
@@ -214,23 +189,54 @@ public enum TiledScanEngine<Tiles: TileScanner> {
       output += scanned.outputStride
       scanned.count &-= 1
     }
+    if scanned.count == 0 { return .done }
     let seed = seed(geometry.inclusive)
+    func tile(_ walker: BatchWalker, _ index: Int) -> Lanes.Tile {
+      Lanes.Tile(
+        input: geometry.input + walker.inputOffset, output: output + walker.outputOffset,
+        scanned: scanned, lane: lane,
+        lanes: (index &* Lanes.width)..<min(lane.count, (index &+ 1) &* Lanes.width))
+    }
+    if items < 2 &* threads && threads > 1 {
+      // Few tiles: all threads on the rows of each tile in turn.
+      var walker = BatchWalker(outer, startingAt: 0)
+      for item in 0..<items {
+        let current = tile(walker, item % tilesPerRow)
+        let chain = BlockChain<Value>(
+          blocks: current.blockCount, width: current.lanes.count,
+          reduce: { block, total, _ in Lanes.reduceBlock(current, block, total: total) },
+          scan: { block, carry, scratch in
+            if interrupt.isRaised { return false }
+            Lanes.scanBlock(current, block, carry: carry, scratch: scratch)
+            return true
+          },
+          combine: { Operation.combine($0, $1) })
+        let outcome = chain.run(seed: seed, threads: threads, scratchCount: Lanes.width, interrupt: interrupt)
+        if outcome != .done { return outcome }
+        if item % tilesPerRow == tilesPerRow &- 1 { walker.advance() }
+      }
+      return .done
+    }
+    // Many tiles: each worker takes a contiguous share, each tile's blocks in turn.
+    let workers = min(threads, items)
     var outcomes = Array(repeating: Outcome.done, count: workers)
     outcomes.withUnsafeMutableBufferPointer { outcomes in
       ForkJoin.run(workers: workers) { worker in
         let mine = share(of: items, worker: worker, workers: workers)
         outcomes[worker] = withScratch { scratch in
+          let carry = scratch + Lanes.carryOffset
           var walker = BatchWalker(outer, startingAt: mine.lowerBound / tilesPerRow)
-          var tile = mine.lowerBound % tilesPerRow
+          var index = mine.lowerBound % tilesPerRow
           for _ in mine {
-            let lanes = (tile &* Lanes.width)..<min(lane.count, (tile &+ 1) &* Lanes.width)
-            let finished = Lanes.scan(
-              input: geometry.input + walker.inputOffset, output: output + walker.outputOffset,
-              scanned: scanned, lane: lane, lanes: lanes, seed: seed, scratch: scratch, interrupt: interrupt)
-            if !finished { return Outcome.interrupted }
-            tile &+= 1
-            if tile == tilesPerRow {
-              tile = 0
+            let current = tile(walker, index)
+            carry.update(repeating: seed, count: current.lanes.count)
+            for block in 0..<current.blockCount {
+              if interrupt.isRaised { return Outcome.interrupted }
+              Lanes.scanBlock(current, block, carry: carry, scratch: scratch)
+            }
+            index &+= 1
+            if index == tilesPerRow {
+              index = 0
               walker.advance()
             }
           }

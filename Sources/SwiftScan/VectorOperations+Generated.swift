@@ -15,6 +15,43 @@ extension Int8: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, Sc
   public static func oddLanes(_ v: SIMD8<Int8>, _ f: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<Int8>) -> SIMD8<Int8> { SIMD8<Int8>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<Int8>, fill f: SIMD8<Int8>, by k: Int) -> SIMD8<Int8> {
+    switch k {
+    case 1: return SIMD8<Int8>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<Int8>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<Int8>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<Int8>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int8>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<Int8>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<Int8>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<Int8>, period p: Int) -> SIMD8<Int8> {
+    switch p {
+    case 2: return SIMD8<Int8>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<Int8>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<Int8>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<Int8>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<Int8>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<Int8>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<Int8>, period p: Int) -> SIMD8<Int8> {
+    switch p {
+    case 2: return SIMD8<Int8>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<Int8>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<Int8>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int8>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<Int8>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<Int8>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD8<Int8> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int8>, _ b: SIMD8<Int8>) -> SIMD8<Int8> { a &* b }
   @inlinable @inline(__always)
@@ -60,6 +97,43 @@ extension Int16: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func oddLanes(_ v: SIMD8<Int16>, _ f: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<Int16>) -> SIMD8<Int16> { SIMD8<Int16>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<Int16>, fill f: SIMD8<Int16>, by k: Int) -> SIMD8<Int16> {
+    switch k {
+    case 1: return SIMD8<Int16>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<Int16>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<Int16>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<Int16>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int16>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<Int16>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<Int16>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<Int16>, period p: Int) -> SIMD8<Int16> {
+    switch p {
+    case 2: return SIMD8<Int16>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<Int16>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<Int16>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<Int16>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<Int16>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<Int16>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<Int16>, period p: Int) -> SIMD8<Int16> {
+    switch p {
+    case 2: return SIMD8<Int16>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<Int16>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<Int16>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int16>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<Int16>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<Int16>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD8<Int16> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD8<Int16> { a &* b }
   @inlinable @inline(__always)
@@ -105,6 +179,43 @@ extension Int32: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func oddLanes(_ v: SIMD8<Int32>, _ f: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<Int32>) -> SIMD8<Int32> { SIMD8<Int32>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<Int32>, fill f: SIMD8<Int32>, by k: Int) -> SIMD8<Int32> {
+    switch k {
+    case 1: return SIMD8<Int32>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<Int32>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<Int32>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<Int32>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int32>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<Int32>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<Int32>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<Int32>, period p: Int) -> SIMD8<Int32> {
+    switch p {
+    case 2: return SIMD8<Int32>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<Int32>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<Int32>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<Int32>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<Int32>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<Int32>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<Int32>, period p: Int) -> SIMD8<Int32> {
+    switch p {
+    case 2: return SIMD8<Int32>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<Int32>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<Int32>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int32>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<Int32>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<Int32>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { a &* b }
   @inlinable @inline(__always)
@@ -150,6 +261,43 @@ extension Int64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func oddLanes(_ v: SIMD8<Int64>, _ f: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<Int64>) -> SIMD8<Int64> { SIMD8<Int64>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<Int64>, fill f: SIMD8<Int64>, by k: Int) -> SIMD8<Int64> {
+    switch k {
+    case 1: return SIMD8<Int64>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<Int64>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<Int64>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<Int64>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int64>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<Int64>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<Int64>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<Int64>, period p: Int) -> SIMD8<Int64> {
+    switch p {
+    case 2: return SIMD8<Int64>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<Int64>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<Int64>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<Int64>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<Int64>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<Int64>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<Int64>, period p: Int) -> SIMD8<Int64> {
+    switch p {
+    case 2: return SIMD8<Int64>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<Int64>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<Int64>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<Int64>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<Int64>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<Int64>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> { a &* b }
   @inlinable @inline(__always)
@@ -195,6 +343,43 @@ extension UInt8: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func oddLanes(_ v: SIMD8<UInt8>, _ f: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<UInt8>) -> SIMD8<UInt8> { SIMD8<UInt8>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<UInt8>, fill f: SIMD8<UInt8>, by k: Int) -> SIMD8<UInt8> {
+    switch k {
+    case 1: return SIMD8<UInt8>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<UInt8>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<UInt8>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<UInt8>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt8>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<UInt8>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<UInt8>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<UInt8>, period p: Int) -> SIMD8<UInt8> {
+    switch p {
+    case 2: return SIMD8<UInt8>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<UInt8>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<UInt8>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<UInt8>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<UInt8>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<UInt8>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<UInt8>, period p: Int) -> SIMD8<UInt8> {
+    switch p {
+    case 2: return SIMD8<UInt8>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<UInt8>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<UInt8>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt8>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<UInt8>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<UInt8>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt8>, _ b: SIMD8<UInt8>) -> SIMD8<UInt8> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt8>, _ b: SIMD8<UInt8>) -> SIMD8<UInt8> { a &* b }
   @inlinable @inline(__always)
@@ -240,6 +425,43 @@ extension UInt16: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func oddLanes(_ v: SIMD8<UInt16>, _ f: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<UInt16>) -> SIMD8<UInt16> { SIMD8<UInt16>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<UInt16>, fill f: SIMD8<UInt16>, by k: Int) -> SIMD8<UInt16> {
+    switch k {
+    case 1: return SIMD8<UInt16>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<UInt16>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<UInt16>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<UInt16>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt16>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<UInt16>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<UInt16>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<UInt16>, period p: Int) -> SIMD8<UInt16> {
+    switch p {
+    case 2: return SIMD8<UInt16>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<UInt16>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<UInt16>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<UInt16>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<UInt16>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<UInt16>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<UInt16>, period p: Int) -> SIMD8<UInt16> {
+    switch p {
+    case 2: return SIMD8<UInt16>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<UInt16>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<UInt16>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt16>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<UInt16>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<UInt16>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt16>, _ b: SIMD8<UInt16>) -> SIMD8<UInt16> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt16>, _ b: SIMD8<UInt16>) -> SIMD8<UInt16> { a &* b }
   @inlinable @inline(__always)
@@ -285,6 +507,43 @@ extension UInt32: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func oddLanes(_ v: SIMD8<UInt32>, _ f: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<UInt32>) -> SIMD8<UInt32> { SIMD8<UInt32>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<UInt32>, fill f: SIMD8<UInt32>, by k: Int) -> SIMD8<UInt32> {
+    switch k {
+    case 1: return SIMD8<UInt32>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<UInt32>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<UInt32>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<UInt32>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt32>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<UInt32>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<UInt32>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<UInt32>, period p: Int) -> SIMD8<UInt32> {
+    switch p {
+    case 2: return SIMD8<UInt32>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<UInt32>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<UInt32>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<UInt32>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<UInt32>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<UInt32>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<UInt32>, period p: Int) -> SIMD8<UInt32> {
+    switch p {
+    case 2: return SIMD8<UInt32>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<UInt32>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<UInt32>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt32>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<UInt32>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<UInt32>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>) -> SIMD8<UInt32> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>) -> SIMD8<UInt32> { a &* b }
   @inlinable @inline(__always)
@@ -330,6 +589,43 @@ extension UInt64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func oddLanes(_ v: SIMD8<UInt64>, _ f: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[1], v[3], f[1], f[3], v[5], v[7], f[5], f[7]) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<UInt64>) -> SIMD8<UInt64> { SIMD8<UInt64>(v[7], v[7], v[7], v[7], v[7], v[7], v[7], v[7]) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<UInt64>, fill f: SIMD8<UInt64>, by k: Int) -> SIMD8<UInt64> {
+    switch k {
+    case 1: return SIMD8<UInt64>(f[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6])
+    case 2: return SIMD8<UInt64>(f[0], f[1], v[0], v[1], v[2], v[3], v[4], v[5])
+    case 3: return SIMD8<UInt64>(f[0], f[1], f[2], v[0], v[1], v[2], v[3], v[4])
+    case 4: return SIMD8<UInt64>(f[0], f[1], f[2], f[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt64>(f[0], f[1], f[2], f[3], f[4], v[0], v[1], v[2])
+    case 6: return SIMD8<UInt64>(f[0], f[1], f[2], f[3], f[4], f[5], v[0], v[1])
+    case 7: return SIMD8<UInt64>(f[0], f[1], f[2], f[3], f[4], f[5], f[6], v[0])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<UInt64>, period p: Int) -> SIMD8<UInt64> {
+    switch p {
+    case 2: return SIMD8<UInt64>(v[6], v[7], v[6], v[7], v[6], v[7], v[6], v[7])
+    case 3: return SIMD8<UInt64>(v[5], v[6], v[7], v[5], v[6], v[7], v[5], v[6])
+    case 4: return SIMD8<UInt64>(v[4], v[5], v[6], v[7], v[4], v[5], v[6], v[7])
+    case 5: return SIMD8<UInt64>(v[3], v[4], v[5], v[6], v[7], v[3], v[4], v[5])
+    case 6: return SIMD8<UInt64>(v[2], v[3], v[4], v[5], v[6], v[7], v[2], v[3])
+    case 7: return SIMD8<UInt64>(v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[1])
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<UInt64>, period p: Int) -> SIMD8<UInt64> {
+    switch p {
+    case 2: return SIMD8<UInt64>(v[0], v[1], v[0], v[1], v[0], v[1], v[0], v[1])
+    case 3: return SIMD8<UInt64>(v[2], v[0], v[1], v[2], v[0], v[1], v[2], v[0])
+    case 4: return SIMD8<UInt64>(v[0], v[1], v[2], v[3], v[0], v[1], v[2], v[3])
+    case 5: return SIMD8<UInt64>(v[3], v[4], v[0], v[1], v[2], v[3], v[4], v[0])
+    case 6: return SIMD8<UInt64>(v[2], v[3], v[4], v[5], v[0], v[1], v[2], v[3])
+    case 7: return SIMD8<UInt64>(v[1], v[2], v[3], v[4], v[5], v[6], v[0], v[1])
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD8<UInt64> { a &+ b }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD8<UInt64> { a &* b }
   @inlinable @inline(__always)
@@ -375,6 +671,43 @@ extension Float: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func oddLanes(_ v: SIMD8<Float>, _ f: SIMD8<Float>) -> SIMD8<Float> { mlxl_odd_lanes_float8(v, f) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<Float>) -> SIMD8<Float> { mlxl_last_lane_float8(v) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<Float>, fill f: SIMD8<Float>, by k: Int) -> SIMD8<Float> {
+    switch k {
+    case 1: return mlxl_shifted_up1_float8(v, f)
+    case 2: return mlxl_shifted_up2_float8(v, f)
+    case 3: return mlxl_shifted_up3_float8(v, f)
+    case 4: return mlxl_shifted_up4_float8(v, f)
+    case 5: return mlxl_shifted_up5_float8(v, f)
+    case 6: return mlxl_shifted_up6_float8(v, f)
+    case 7: return mlxl_shifted_up7_float8(v, f)
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<Float>, period p: Int) -> SIMD8<Float> {
+    switch p {
+    case 2: return mlxl_period_carry2_float8(v)
+    case 3: return mlxl_period_carry3_float8(v)
+    case 4: return mlxl_period_carry4_float8(v)
+    case 5: return mlxl_period_carry5_float8(v)
+    case 6: return mlxl_period_carry6_float8(v)
+    case 7: return mlxl_period_carry7_float8(v)
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<Float>, period p: Int) -> SIMD8<Float> {
+    switch p {
+    case 2: return mlxl_period_rotate2_float8(v)
+    case 3: return mlxl_period_rotate3_float8(v)
+    case 4: return mlxl_period_rotate4_float8(v)
+    case 5: return mlxl_period_rotate5_float8(v)
+    case 6: return mlxl_period_rotate6_float8(v)
+    case 7: return mlxl_period_rotate7_float8(v)
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { mlxl_sum_float8(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { mlxl_product_float8(a, b) }
   @inlinable @inline(__always)
@@ -408,6 +741,43 @@ extension Double: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func oddLanes(_ v: SIMD8<Double>, _ f: SIMD8<Double>) -> SIMD8<Double> { mlxl_odd_lanes_double8(v, f) }
   @inlinable @inline(__always)
   public static func lastLane(_ v: SIMD8<Double>) -> SIMD8<Double> { mlxl_last_lane_double8(v) }
+  @inlinable @inline(__always)
+  public static func shiftedUp(_ v: SIMD8<Double>, fill f: SIMD8<Double>, by k: Int) -> SIMD8<Double> {
+    switch k {
+    case 1: return mlxl_shifted_up1_double8(v, f)
+    case 2: return mlxl_shifted_up2_double8(v, f)
+    case 3: return mlxl_shifted_up3_double8(v, f)
+    case 4: return mlxl_shifted_up4_double8(v, f)
+    case 5: return mlxl_shifted_up5_double8(v, f)
+    case 6: return mlxl_shifted_up6_double8(v, f)
+    case 7: return mlxl_shifted_up7_double8(v, f)
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodCarry(_ v: SIMD8<Double>, period p: Int) -> SIMD8<Double> {
+    switch p {
+    case 2: return mlxl_period_carry2_double8(v)
+    case 3: return mlxl_period_carry3_double8(v)
+    case 4: return mlxl_period_carry4_double8(v)
+    case 5: return mlxl_period_carry5_double8(v)
+    case 6: return mlxl_period_carry6_double8(v)
+    case 7: return mlxl_period_carry7_double8(v)
+    default: return v
+    }
+  }
+  @inlinable @inline(__always)
+  public static func periodRotate(_ v: SIMD8<Double>, period p: Int) -> SIMD8<Double> {
+    switch p {
+    case 2: return mlxl_period_rotate2_double8(v)
+    case 3: return mlxl_period_rotate3_double8(v)
+    case 4: return mlxl_period_rotate4_double8(v)
+    case 5: return mlxl_period_rotate5_double8(v)
+    case 6: return mlxl_period_rotate6_double8(v)
+    case 7: return mlxl_period_rotate7_double8(v)
+    default: return v
+    }
+  }
   @inlinable @inline(__always) public static func sum(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { mlxl_sum_double8(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { mlxl_product_double8(a, b) }
   @inlinable @inline(__always)

@@ -23,6 +23,13 @@ public protocol ScanVectorLanes: SIMDScalar {
   static func oddLanes(_ a: SIMD8<Self>, _ b: SIMD8<Self>) -> SIMD8<Self>
   /// `(v7, v7, v7, v7, v7, v7, v7, v7)`
   static func lastLane(_ v: SIMD8<Self>) -> SIMD8<Self>
+  /// `(f0, …, f(k-1), v0, …, v(7-k))` for `k` in 1...7: every lane moved up `k` places.
+  static func shiftedUp(_ v: SIMD8<Self>, fill: SIMD8<Self>, by k: Int) -> SIMD8<Self>
+  /// Lane `j` is `v[8 - p + j % p]`, for `p` in 2...7: the last of `v`'s
+  /// elements in the sequence of each lane of the next eight (`p` interleaved sequences).
+  static func periodCarry(_ v: SIMD8<Self>, period p: Int) -> SIMD8<Self>
+  /// Lane `j` is `v[(j + 8) % p]`: a per-sequence pattern moved on by eight elements.
+  static func periodRotate(_ v: SIMD8<Self>, period p: Int) -> SIMD8<Self>
 }
 
 /// An operation with a lane-wise form on eight-, four- and two-lane vectors.
@@ -370,6 +377,24 @@ where Operation.Value == Element.Accumulator {
       for rest in whole..<rows {
         _ = walk(input + rest &* rowStrides.input, output + rest &* rowStrides.output, count: count, carry: carry, step: 1)
       }
+    case 1 where (count == 2 || count == 4) && rows >= 4
+      && rowStrides.input == count &* size && rowStrides.output == count &* size:
+      // Rows of two or four back to back: eight elements hold four or two
+      // whole rows, whose prefixes are the first one or two steps of `prefix`.
+      let elements = rows &* count
+      var index = 0
+      let n = Octet(repeating: Operation.neutral)
+      let base = Octet(repeating: carry)
+      while index &+ 8 <= elements {
+        let v = Element.widen(loadOctet(input, index, step: 1))
+        var local = Operation.combine(Value.pairsShifted(v, fill: n), v)
+        if count == 4 { local = Operation.combine(Value.quadsShifted(local, fill: n), local) }
+        storeOctet(Operation.combine(base, local), output, index, step: 1)
+        index &+= 8
+      }
+      for row in (index / count)..<rows {
+        _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: 1)
+      }
     case 1:
       for row in 0..<rows {
         _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: 1)
@@ -388,27 +413,33 @@ where Operation.Value == Element.Accumulator {
   }
 
   /// A lane scan's step, eight lanes at a time (see `TileScanner.accumulateRow`):
-  /// the same combine per lane, so the same bits as the scalar loop.
+  /// the same combines per lane, so the same bits as the scalar loop.
   public static func accumulateRow(
-    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer,
-    running: UnsafeMutablePointer<Value>, count: Int
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
+    local: UnsafeMutablePointer<Value>, carry: UnsafePointer<Value>, count: Int
   ) {
-    let totals = UnsafeMutableRawPointer(running)
+    let locals = UnsafeMutableRawPointer(local)
+    let carries = UnsafeRawPointer(carry)
     let valueSize = MemoryLayout<Value>.stride
     var index = 0
     while index &+ 8 <= count {
       let value = Operation.combine(
-        (totals + index &* valueSize).loadUnaligned(as: Octet.self),
+        (locals + index &* valueSize).loadUnaligned(as: Octet.self),
         Element.widen(loadOctet(input, index, step: 1)))
-      (totals + index &* valueSize).storeBytes(of: value, as: Octet.self)
-      storeOctet(value, output, index, step: 1)
+      (locals + index &* valueSize).storeBytes(of: value, as: Octet.self)
+      if let output {
+        storeOctet(
+          Operation.combine((carries + index &* valueSize).loadUnaligned(as: Octet.self), value), output, index,
+          step: 1)
+      }
       index &+= 8
     }
     while index < count {
       let value = Operation.combine(
-        running[index], input.load(fromByteOffset: index &* size, as: Element.self).widened)
-      running[index] = value
-      output.storeBytes(of: Element(narrowing: value), toByteOffset: index &* size, as: Element.self)
+        local[index], input.load(fromByteOffset: index &* size, as: Element.self).widened)
+      local[index] = value
+      output?.storeBytes(
+        of: Element(narrowing: Operation.combine(carry[index], value)), toByteOffset: index &* size, as: Element.self)
       index &+= 1
     }
   }

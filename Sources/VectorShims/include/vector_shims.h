@@ -102,6 +102,46 @@ MLXL_SHIM mlxl_double8 mlxl_even_lanes_double8(const mlxl_double8 v, const mlxl_
 MLXL_SHIM mlxl_double8 mlxl_odd_lanes_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 9, 11, 1, 3, 13, 15, 5, 7); }
 MLXL_SHIM mlxl_double8 mlxl_last_lane_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 15, 15, 15, 15, 15, 15, 15, 15); }
 
+/* The lane moves of the interleaved walk (VectorTiles+Interleaved.swift). */
+MLXL_SHIM mlxl_float8 mlxl_shifted_up1_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 9, 10, 11, 12, 13, 14); }
+MLXL_SHIM mlxl_float8 mlxl_shifted_up2_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 8, 9, 10, 11, 12, 13); }
+MLXL_SHIM mlxl_float8 mlxl_shifted_up3_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 8, 9, 10, 11, 12); }
+MLXL_SHIM mlxl_float8 mlxl_shifted_up4_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 8, 9, 10, 11); }
+MLXL_SHIM mlxl_float8 mlxl_shifted_up5_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 4, 8, 9, 10); }
+MLXL_SHIM mlxl_float8 mlxl_shifted_up6_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 4, 5, 8, 9); }
+MLXL_SHIM mlxl_float8 mlxl_shifted_up7_float8(const mlxl_float8 v, const mlxl_float8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 4, 5, 6, 8); }
+MLXL_SHIM mlxl_float8 mlxl_period_carry2_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 14, 15, 14, 15, 14, 15, 14, 15); }
+MLXL_SHIM mlxl_float8 mlxl_period_carry3_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 13, 14, 15, 13, 14, 15, 13, 14); }
+MLXL_SHIM mlxl_float8 mlxl_period_carry4_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 12, 13, 14, 15, 12, 13, 14, 15); }
+MLXL_SHIM mlxl_float8 mlxl_period_carry5_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 11, 12, 13, 14, 15, 11, 12, 13); }
+MLXL_SHIM mlxl_float8 mlxl_period_carry6_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 10, 11, 12, 13, 14, 15, 10, 11); }
+MLXL_SHIM mlxl_float8 mlxl_period_carry7_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 9, 10, 11, 12, 13, 14, 15, 9); }
+MLXL_SHIM mlxl_float8 mlxl_period_rotate2_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 8, 9, 8, 9, 8, 9, 8, 9); }
+MLXL_SHIM mlxl_float8 mlxl_period_rotate3_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 10, 8, 9, 10, 8, 9, 10, 8); }
+MLXL_SHIM mlxl_float8 mlxl_period_rotate4_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 8, 9, 10, 11); }
+MLXL_SHIM mlxl_float8 mlxl_period_rotate5_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 11, 12, 8, 9, 10, 11, 12, 8); }
+MLXL_SHIM mlxl_float8 mlxl_period_rotate6_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 10, 11, 12, 13, 8, 9, 10, 11); }
+MLXL_SHIM mlxl_float8 mlxl_period_rotate7_float8(const mlxl_float8 v) { return __builtin_shufflevector(v, v, 9, 10, 11, 12, 13, 14, 8, 9); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up1_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 8, 9, 10, 11, 12, 13, 14); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up2_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 8, 9, 10, 11, 12, 13); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up3_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 8, 9, 10, 11, 12); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up4_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 8, 9, 10, 11); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up5_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 4, 8, 9, 10); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up6_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 4, 5, 8, 9); }
+MLXL_SHIM mlxl_double8 mlxl_shifted_up7_double8(const mlxl_double8 v, const mlxl_double8 fill) { return __builtin_shufflevector(fill, v, 0, 1, 2, 3, 4, 5, 6, 8); }
+MLXL_SHIM mlxl_double8 mlxl_period_carry2_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 14, 15, 14, 15, 14, 15, 14, 15); }
+MLXL_SHIM mlxl_double8 mlxl_period_carry3_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 13, 14, 15, 13, 14, 15, 13, 14); }
+MLXL_SHIM mlxl_double8 mlxl_period_carry4_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 12, 13, 14, 15, 12, 13, 14, 15); }
+MLXL_SHIM mlxl_double8 mlxl_period_carry5_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 11, 12, 13, 14, 15, 11, 12, 13); }
+MLXL_SHIM mlxl_double8 mlxl_period_carry6_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 10, 11, 12, 13, 14, 15, 10, 11); }
+MLXL_SHIM mlxl_double8 mlxl_period_carry7_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 9, 10, 11, 12, 13, 14, 15, 9); }
+MLXL_SHIM mlxl_double8 mlxl_period_rotate2_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 8, 9, 8, 9, 8, 9, 8, 9); }
+MLXL_SHIM mlxl_double8 mlxl_period_rotate3_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 10, 8, 9, 10, 8, 9, 10, 8); }
+MLXL_SHIM mlxl_double8 mlxl_period_rotate4_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 8, 9, 10, 11); }
+MLXL_SHIM mlxl_double8 mlxl_period_rotate5_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 11, 12, 8, 9, 10, 11, 12, 8); }
+MLXL_SHIM mlxl_double8 mlxl_period_rotate6_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 10, 11, 12, 13, 8, 9, 10, 11); }
+MLXL_SHIM mlxl_double8 mlxl_period_rotate7_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 9, 10, 11, 12, 13, 14, 8, 9); }
+
 /* binary16 bits <-> float, where the CPU converts in one instruction (F16C:
  * the Haswell build). Rounds to nearest even; NaN stays NaN. */
 #if defined(__F16C__)
