@@ -271,6 +271,10 @@ def render_header() -> str:
     parts.append("\n/* The lane moves of the interleaved walk (VectorTiles+Interleaved.swift). */\n")
     for c_type in C_TYPES.values():
         parts.append(c_period_moves(c_type))
+    parts.append("\n/* bfloat16 bits <-> float: a shift, and a rounding add; as C vector\n"
+                 " * expressions because Swift's float comparison (the NaN test) is a lane loop. */\n")
+    for width in (8, 4):
+        parts.append(HEADER_BFLOAT.format(W=width))
     parts.append("\n/* binary16 bits <-> float, where the CPU converts in one instruction (F16C:\n"
                  " * the Haswell build). Rounds to nearest even; NaN stays NaN. */\n#if defined(__F16C__)\n")
     for width in (8, 4):
@@ -299,8 +303,22 @@ MLXL_SHIM mlxl_double{W} mlxl_widen_float{W}(const mlxl_float{W} v) {{ return __
 MLXL_SHIM mlxl_float{W} mlxl_narrow_double{W}(const mlxl_double{W} v) {{ return __builtin_convertvector(v, mlxl_float{W}); }}
 """
 
-HEADER_HALF = """\
+HEADER_BFLOAT = """\
 typedef unsigned short mlxl_bits{W} __attribute__((ext_vector_type({W})));
+typedef unsigned int mlxl_words{W} __attribute__((ext_vector_type({W})));
+MLXL_SHIM mlxl_float{W} mlxl_widen_bfloat{W}(const mlxl_bits{W} bits) {{
+    return __builtin_bit_cast(mlxl_float{W}, __builtin_convertvector(bits, mlxl_words{W}) << 16);
+}}
+/* Round the lower 16 bits to nearest even; a NaN keeps its upper bits with the quiet bit set. */
+MLXL_SHIM mlxl_bits{W} mlxl_narrow_bfloat{W}(const mlxl_float{W} v) {{
+    const mlxl_words{W} pattern = __builtin_bit_cast(mlxl_words{W}, v);
+    const mlxl_words{W} rounded = (pattern + 0x7fff + ((pattern >> 16) & 1)) >> 16;
+    const mlxl_words{W} quiet = (pattern >> 16) | 0x40;
+    return __builtin_convertvector((v != v) ? quiet : rounded, mlxl_bits{W});
+}}
+"""
+
+HEADER_HALF = """\
 typedef _Float16 mlxl_half{W} __attribute__((ext_vector_type({W})));
 MLXL_SHIM mlxl_float{W} mlxl_widen_half{W}(const mlxl_bits{W} bits) {{
     return __builtin_convertvector(__builtin_bit_cast(mlxl_half{W}, bits), mlxl_float{W});

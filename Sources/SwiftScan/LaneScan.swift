@@ -63,10 +63,13 @@ enum LaneScan<Tiles: TileScanner> {
 
   /// Scans block `block` of `tile` from `carry` (one value per lane), leaving
   /// `carry ⊕ total` there. `scratch` holds at least `width` values.
+  /// (The `last` block of a tile need not leave a carry.)
   static func scanBlock(
-    _ tile: Tile, _ block: Int, carry: UnsafeMutablePointer<Value>, scratch: UnsafeMutablePointer<Value>
+    _ tile: Tile, _ block: Int, carry: UnsafeMutablePointer<Value>, scratch: UnsafeMutablePointer<Value>,
+    last: Bool = false
   ) {
     walkBlock(tile, block, carry: carry, local: scratch, writing: true)
+    if last { return }
     for lane in 0..<tile.lanes.count { carry[lane] = Operation.combine(carry[lane], scratch[lane]) }
   }
 

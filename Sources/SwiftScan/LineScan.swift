@@ -127,6 +127,10 @@ public protocol TileScanner {
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
     local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
 
+  /// `output[k] = carry ⊕ input[k]` (rounded) for `count` contiguous
+  /// elements: a scanned axis of length one.
+  static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Element.Accumulator, count: Int)
+
   /// Scans `count` elements that follow one another in memory (forward from
   /// `input` when `step` is 1, backward when -1) as `period` interleaved
   /// sequences: element `p` continues element `p - period`, and belongs to
@@ -176,6 +180,16 @@ extension TileScanner {
       output?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[index], value)),
         toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+    }
+  }
+
+  public static func mapRow(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Element.Accumulator, count: Int
+  ) {
+    let size = MemoryLayout<Element>.stride
+    for index in 0..<count {
+      let value = input.load(fromByteOffset: index &* size, as: Element.self).widened
+      output.storeBytes(of: Element(narrowing: Operation.combine(carry, value)), toByteOffset: index &* size, as: Element.self)
     }
   }
 

@@ -191,6 +191,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     }
     if scanned.count == 0 { return .done }
     let seed = seed(geometry.inclusive)
+    let elementSize = MemoryLayout<Element>.stride
     func tile(_ walker: BatchWalker, _ index: Int) -> Lanes.Tile {
       Lanes.Tile(
         input: geometry.input + walker.inputOffset, output: output + walker.outputOffset,
@@ -229,10 +230,17 @@ public enum TiledScanEngine<Tiles: TileScanner> {
           var index = mine.lowerBound % tilesPerRow
           for _ in mine {
             let current = tile(walker, index)
-            carry.update(repeating: seed, count: current.lanes.count)
-            for block in 0..<current.blockCount {
-              if interrupt.isRaised { return Outcome.interrupted }
-              Lanes.scanBlock(current, block, carry: carry, scratch: scratch)
+            if scanned.count == 1 && current.lane.inputStride == elementSize && current.lane.outputStride == elementSize {
+              // A scanned axis of length one: each output is `seed ⊕ input`.
+              Tiles.mapRow(
+                current.input + current.lanes.lowerBound &* elementSize,
+                current.output + current.lanes.lowerBound &* elementSize, carry: seed, count: current.lanes.count)
+            } else {
+              carry.update(repeating: seed, count: current.lanes.count)
+              for block in 0..<current.blockCount {
+                if interrupt.isRaised { return Outcome.interrupted }
+                Lanes.scanBlock(current, block, carry: carry, scratch: scratch, last: block == current.blockCount &- 1)
+              }
             }
             index &+= 1
             if index == tilesPerRow {

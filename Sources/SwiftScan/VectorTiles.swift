@@ -444,6 +444,21 @@ where Operation.Value == Element.Accumulator {
     }
   }
 
+  /// `TileScanner.mapRow` eight at a time.
+  public static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Value, count: Int) {
+    let base = Octet(repeating: carry)
+    var index = 0
+    while index &+ 8 <= count {
+      storeOctet(Operation.combine(base, Element.widen(loadOctet(input, index, step: 1))), output, index, step: 1)
+      index &+= 8
+    }
+    while index < count {
+      let value = input.load(fromByteOffset: index &* size, as: Element.self).widened
+      output.storeBytes(of: Element(narrowing: Operation.combine(carry, value)), toByteOffset: index &* size, as: Element.self)
+      index &+= 1
+    }
+  }
+
   /// Four contiguous rows of eight, transposed into columns, folded in
   /// sequence down the columns (one vector combine per column for all four
   /// rows), and transposed back.

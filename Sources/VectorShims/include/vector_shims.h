@@ -142,10 +142,36 @@ MLXL_SHIM mlxl_double8 mlxl_period_rotate5_double8(const mlxl_double8 v) { retur
 MLXL_SHIM mlxl_double8 mlxl_period_rotate6_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 10, 11, 12, 13, 8, 9, 10, 11); }
 MLXL_SHIM mlxl_double8 mlxl_period_rotate7_double8(const mlxl_double8 v) { return __builtin_shufflevector(v, v, 9, 10, 11, 12, 13, 14, 8, 9); }
 
+/* bfloat16 bits <-> float: a shift, and a rounding add; as C vector
+ * expressions because Swift's float comparison (the NaN test) is a lane loop. */
+typedef unsigned short mlxl_bits8 __attribute__((ext_vector_type(8)));
+typedef unsigned int mlxl_words8 __attribute__((ext_vector_type(8)));
+MLXL_SHIM mlxl_float8 mlxl_widen_bfloat8(const mlxl_bits8 bits) {
+    return __builtin_bit_cast(mlxl_float8, __builtin_convertvector(bits, mlxl_words8) << 16);
+}
+/* Round the lower 16 bits to nearest even; a NaN keeps its upper bits with the quiet bit set. */
+MLXL_SHIM mlxl_bits8 mlxl_narrow_bfloat8(const mlxl_float8 v) {
+    const mlxl_words8 pattern = __builtin_bit_cast(mlxl_words8, v);
+    const mlxl_words8 rounded = (pattern + 0x7fff + ((pattern >> 16) & 1)) >> 16;
+    const mlxl_words8 quiet = (pattern >> 16) | 0x40;
+    return __builtin_convertvector((v != v) ? quiet : rounded, mlxl_bits8);
+}
+typedef unsigned short mlxl_bits4 __attribute__((ext_vector_type(4)));
+typedef unsigned int mlxl_words4 __attribute__((ext_vector_type(4)));
+MLXL_SHIM mlxl_float4 mlxl_widen_bfloat4(const mlxl_bits4 bits) {
+    return __builtin_bit_cast(mlxl_float4, __builtin_convertvector(bits, mlxl_words4) << 16);
+}
+/* Round the lower 16 bits to nearest even; a NaN keeps its upper bits with the quiet bit set. */
+MLXL_SHIM mlxl_bits4 mlxl_narrow_bfloat4(const mlxl_float4 v) {
+    const mlxl_words4 pattern = __builtin_bit_cast(mlxl_words4, v);
+    const mlxl_words4 rounded = (pattern + 0x7fff + ((pattern >> 16) & 1)) >> 16;
+    const mlxl_words4 quiet = (pattern >> 16) | 0x40;
+    return __builtin_convertvector((v != v) ? quiet : rounded, mlxl_bits4);
+}
+
 /* binary16 bits <-> float, where the CPU converts in one instruction (F16C:
  * the Haswell build). Rounds to nearest even; NaN stays NaN. */
 #if defined(__F16C__)
-typedef unsigned short mlxl_bits8 __attribute__((ext_vector_type(8)));
 typedef _Float16 mlxl_half8 __attribute__((ext_vector_type(8)));
 MLXL_SHIM mlxl_float8 mlxl_widen_half8(const mlxl_bits8 bits) {
     return __builtin_convertvector(__builtin_bit_cast(mlxl_half8, bits), mlxl_float8);
@@ -153,7 +179,6 @@ MLXL_SHIM mlxl_float8 mlxl_widen_half8(const mlxl_bits8 bits) {
 MLXL_SHIM mlxl_bits8 mlxl_narrow_half8(const mlxl_float8 v) {
     return __builtin_bit_cast(mlxl_bits8, __builtin_convertvector(v, mlxl_half8));
 }
-typedef unsigned short mlxl_bits4 __attribute__((ext_vector_type(4)));
 typedef _Float16 mlxl_half4 __attribute__((ext_vector_type(4)));
 MLXL_SHIM mlxl_float4 mlxl_widen_half4(const mlxl_bits4 bits) {
     return __builtin_convertvector(__builtin_bit_cast(mlxl_half4, bits), mlxl_float4);
