@@ -97,7 +97,12 @@ func kernel(op: Int32, dtype: Int32) -> Kernel? {
   case MLXL_UINT64.rawValue: return vectorArithmeticKernel(UInt64.self, op)
   case MLXL_FLOAT16.rawValue: return vectorInexactKernel(Half.self, op)
   case MLXL_BFLOAT16.rawValue: return vectorInexactKernel(BFloat16.self, op)
-  case MLXL_FLOAT32.rawValue: return vectorInexactKernel(Float.self, op)
+  case MLXL_FLOAT32.rawValue:
+    #if MLX_LITE_HASWELL
+    if op == Int32(MLXL_OP_MAX.rawValue) { return kernel(ExactFloat.self, MaxOp<Float>.self) }
+    if op == Int32(MLXL_OP_MIN.rawValue) { return kernel(ExactFloat.self, MinOp<Float>.self) }
+    #endif
+    return vectorInexactKernel(Float.self, op)
   case MLXL_FLOAT64.rawValue: return vectorInexactKernel(Double.self, op)
   case MLXL_COMPLEX64.rawValue: return inexactKernel(Complex64Element.self, op)
   case MLXL_COMPLEX128.rawValue: return inexactKernel(Complex128.self, op)
