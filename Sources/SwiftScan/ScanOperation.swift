@@ -53,6 +53,13 @@ public enum MinOp<Value: ScanOrdered>: ScanOperation {
   }
 }
 
+/// Operations whose combine selects one of its arguments (a running maximum or
+/// minimum): the baseline build scans floating-point ones on the scalar tiles
+/// (see `kernel(_:_:)` in EntryPoints.swift).
+protocol SelectingOperation {}
+extension MaxOp: SelectingOperation {}
+extension MinOp: SelectingOperation {}
+
 /// Running log-sum-exp: `logcumsumexp`.
 public enum LogAddExpOp<Value: ScanLogAddExp>: ScanOperation {
   @inlinable @inline(__always) public static var neutral: Value { Value.logZero }
