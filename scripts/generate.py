@@ -160,6 +160,14 @@ TAKES_DTYPE: FrozenSet[str] = frozenset({sorted(scan.name for scan in SCANS if s
 #: MLX's other names of scans.
 ALIASES: Dict[str, str] = {mapping({alias: scan.name for scan in SCANS for alias in scan.aliases})}
 
+#: The NumPy reduction giving a chunk's total in mlx_lite.dask's exclusive scans
+#: (None: the last element of mlx_lite's scan of the chunk).
+DASK_TOTALS: Dict[str, Optional[str]] = {mapping({scan.name: scan.dask_total for scan in SCANS})}
+
+#: The scans whose exact neutral element on floats is -0.0 (an exclusive scan starts from +0.0).
+MINUS_ZERO_NEUTRAL: FrozenSet[str] = frozenset({sorted(
+    scan.name for scan in SCANS if operation_named(scan.operation).minus_zero_neutral)!r})
+
 #: The NumPy ufunc mlx_lite.dask combines chunks with, and the result dtype
 #: kinds it is used for (None, or another kind: mlx_lite's own scan of the pair).
 DASK_UFUNCS: Dict[str, Tuple[Optional[str], str]] = {mapping(

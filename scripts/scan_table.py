@@ -44,6 +44,8 @@ class Operation:
     """The ABI name: MLXL_OP_SUM in C, mlx_lite._core.SUM in Python."""
     swift_type: str
     """The generic Swift ScanOperation, instantiated with each dtype's accumulator."""
+    minus_zero_neutral: bool = False
+    """Its exact neutral element on floats is -0.0, not the +0.0 an exclusive scan starts from."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class Scan:
     """The NumPy ufunc mlx_lite.dask combines chunks with (None: mlx_lite's own scan of the pair)."""
     dask_ufunc_kinds: str = ""
     """The result dtype kinds that ufunc is used for; for the others, mlx_lite's own."""
+    dask_total: Optional[str] = None
+    """The NumPy reduction (sum, prod, max, min) giving a chunk's total directly; None: the
+    last element of mlx_lite's scan of the chunk."""
 
 
 # Order is the ABI: codes 0-14.
@@ -107,7 +112,7 @@ DTYPES = [
 
 # Order is the ABI: codes 0-4.
 OPERATIONS = [
-    Operation("SUM", "SumOp"),
+    Operation("SUM", "SumOp", minus_zero_neutral=True),
     Operation("PROD", "ProductOp"),
     Operation("MAX", "MaxOp"),
     Operation("MIN", "MinOp"),
@@ -121,12 +126,14 @@ SCANS = [
         "cumsum", "SUM", takes_dtype=True, aliases=("cumulative_sum",),
         result_dtypes={"bool": "int32"},
         dask_ufunc="add", dask_ufunc_kinds="biufcV",
+        dask_total="sum",
         doc=ScanDoc(
             noun="sum", verb=("sum", "summed", "summing"), exclusive_start="0",
             returns="A new array. Its dtype follows MLX: a sum of booleans is ``int32``, every other "
                     "dtype keeps its own (integers wrap on overflow). float16 and bfloat16 accumulate "
                     "in float32, float32 in float64, and each output is rounded once.",
-            dask_returns="A lazy ``dask.array.Array`` with the input's chunks. Its dtype follows MLX, as :func:`mlx_lite.cumsum`'s: "
+            dask_returns="A lazy ``dask.array.Array`` with the input's chunks. Its dtype follows MLX, "
+                         "as :func:`mlx_lite.cumsum`'s: "
                          "booleans sum as ``int32``, every other dtype keeps its own (integers wrap on "
                          "overflow).",
             example=(">>> mx.cumsum([1, 2, 3, 4], reverse=True, inclusive=False)", "array([9, 7, 4, 0])",
@@ -138,11 +145,13 @@ SCANS = [
     Scan(
         "cumprod", "PROD", takes_dtype=True, aliases=("cumulative_prod",),
         dask_ufunc="multiply", dask_ufunc_kinds="biufcV",  # bool: logical and, as mlx_lite's bool product
+        dask_total="prod",
         doc=ScanDoc(
             noun="product", verb=("multiply", "multiplied", "multiplying"), exclusive_start="1",
             returns="A new array of the input's dtype. Booleans stay boolean (a running logical and); "
                     "integer products wrap on overflow.",
-            dask_returns="A lazy ``dask.array.Array`` of the input's dtype (booleans stay boolean: logical and); integer products "
+            dask_returns="A lazy ``dask.array.Array`` of the input's dtype (booleans stay boolean: "
+                         "logical and); integer products "
                          "wrap on overflow.",
             example=(">>> mx.cumprod([1, 2, 3, 4])", "array([ 1,  2,  6, 24])"),
             dask_example=(">>> mld.cumprod(da.arange(1, 5, chunks=2)).compute()", "array([ 1,  2,  6, 24])"),
@@ -151,11 +160,13 @@ SCANS = [
     Scan(
         "cummax", "MAX", takes_dtype=False,
         dask_ufunc="maximum", dask_ufunc_kinds="biuf",  # NaN propagates, as in mlx_lite
+        dask_total="max",
         doc=ScanDoc(
             noun="maximum", verb=("scan", "scanned", "scanning"),
             exclusive_start="the lowest value of the dtype (-inf, the integer minimum, False)",
             returns="A new array of the input's dtype. NaN propagates; " + _ORDER,
-            dask_returns="A lazy ``dask.array.Array`` of the input's dtype. NaN propagates, across chunks too; " + _ORDER,
+            dask_returns="A lazy ``dask.array.Array`` of the input's dtype. NaN propagates, across "
+                         "chunks too; " + _ORDER,
             example=(">>> mx.cummax([1, 3, 2, 5])", "array([1, 3, 3, 5])"),
             dask_example=(">>> mld.cummax(da.from_array([1, 3, 2, 5], chunks=2)).compute()",
                           "array([1, 3, 3, 5])"),
@@ -164,11 +175,13 @@ SCANS = [
     Scan(
         "cummin", "MIN", takes_dtype=False,
         dask_ufunc="minimum", dask_ufunc_kinds="biuf",
+        dask_total="min",
         doc=ScanDoc(
             noun="minimum", verb=("scan", "scanned", "scanning"),
             exclusive_start="the highest value of the dtype (+inf, the integer maximum, True)",
             returns="A new array of the input's dtype. NaN propagates; " + _ORDER,
-            dask_returns="A lazy ``dask.array.Array`` of the input's dtype. NaN propagates, across chunks too; " + _ORDER,
+            dask_returns="A lazy ``dask.array.Array`` of the input's dtype. NaN propagates, across "
+                         "chunks too; " + _ORDER,
             example=(">>> mx.cummin([3, 1, 2, 0])", "array([3, 1, 1, 0])"),
             dask_example=(">>> mld.cummin(da.from_array([3, 1, 2, 0], chunks=2)).compute()",
                           "array([3, 1, 1, 0])"),
@@ -183,7 +196,8 @@ SCANS = [
             formula="``log(exp(a[0]) + ... + exp(a[i]))``, computed without overflow.",
             returns="A new array: ``float32`` for boolean and integer inputs, otherwise the input's "
                     "dtype. ``[1000, 1000]`` gives ``[1000, 1000.693...]``.",
-            dask_returns="A lazy ``dask.array.Array``: ``float32`` for boolean and integer inputs, otherwise the input's dtype. "
+            dask_returns="A lazy ``dask.array.Array``: ``float32`` for boolean and integer inputs, "
+                         "otherwise the input's dtype. "
                          "Chunks are combined with ``logaddexp``, which is stable too.",
             example=(">>> mx.logcumsumexp([0, 0])", "array([0.       , 0.6931472], dtype=float32)"),
             dask_example=(">>> mld.logcumsumexp(da.zeros(2, chunks=1)).compute()",

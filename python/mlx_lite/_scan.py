@@ -24,10 +24,11 @@ from ._validate import AxisError, as_array, axis_index, flag, target_dtype, unsu
 _ndarray = np.ndarray
 _scan_core: Callable[..., NDArray[Any]] = _core.scan
 
-# The types of the generated signatures below. The overloads tell a type checker MLX's
-# result-dtype rules for NumPy arrays whose dtype it knows; anything else (a
-# list, a scalar, an array of unknown dtype) gives NDArray[Any]. Their order
-# matters, for the way mypy chooses among overloads:
+# The types of the generated signatures below. The overloads tell a type
+# checker MLX's result-dtype rules for NumPy arrays whose dtype it knows;
+# anything else (a list, a scalar, an array of unknown dtype) gives
+# NDArray[Any]. Their order (scripts/generate.py, python_overloads) matters,
+# for the way mypy chooses among overloads:
 #
 # * the generic overload comes before the one for booleans (and, for
 #   logcumsumexp, integers), with its type variable bounded to numbers (or

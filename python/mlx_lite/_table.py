@@ -60,6 +60,19 @@ ALIASES: Dict[str, str] = {
     'cumulative_prod': 'cumprod',
 }
 
+#: The NumPy reduction giving a chunk's total in mlx_lite.dask's exclusive scans
+#: (None: the last element of mlx_lite's scan of the chunk).
+DASK_TOTALS: Dict[str, Optional[str]] = {
+    'cumsum': 'sum',
+    'cumprod': 'prod',
+    'cummax': 'max',
+    'cummin': 'min',
+    'logcumsumexp': None,
+}
+
+#: The scans whose exact neutral element on floats is -0.0 (an exclusive scan starts from +0.0).
+MINUS_ZERO_NEUTRAL: FrozenSet[str] = frozenset(['cumsum'])
+
 #: The NumPy ufunc mlx_lite.dask combines chunks with, and the result dtype
 #: kinds it is used for (None, or another kind: mlx_lite's own scan of the pair).
 DASK_UFUNCS: Dict[str, Tuple[Optional[str], str]] = {

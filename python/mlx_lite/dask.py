@@ -133,17 +133,16 @@ def _chunk_total(block: Any, axis: int, keepdims: bool = True, *, operation: str
         return np.full(shape, identity)
     result = identity.dtype
     kind = block.dtype.kind
-    if cast is None and kind in "biufc":
-        if operation in ("cumsum", "cumprod"):
+    reduction = _table.DASK_TOTALS[operation]
+    if cast is None and kind in "biufc" and reduction is not None:
+        if reduction in ("sum", "prod"):
             # Accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
             wide = {"e": np.float64, "f": np.float64, "F": np.complex128}.get(block.dtype.char, result)
-            product = operation == "cumprod"
             with np.errstate(all="ignore"):
-                total: Any = (np.prod if product else np.sum)(block, axis=axis, dtype=wide, keepdims=True)
+                total: Any = getattr(np, reduction)(block, axis=axis, dtype=wide, keepdims=True)
                 return np.asarray(total).astype(result, copy=False)
-        if operation in ("cummax", "cummin") and kind != "c":
-            extreme = np.max if operation == "cummax" else np.min
-            return np.asarray(extreme(block, axis=axis, keepdims=True))
+        if kind != "c":  # max, min: NumPy does not order complex numbers as mlx_lite does
+            return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
     # Any other case: mlx_lite's own scan, and its last slice (copied, to free the scan).
     extra = {} if cast is None else {"dtype": cast}
     scanned = _IN_MEMORY[operation](block, axis, **extra)
@@ -197,7 +196,8 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
     if inclusive:
         # Chunk 0 is combined with the identity too: for float sums use -0.0,
         # the exact identity of IEEE addition, so that a leading -0.0 stays -0.0.
-        start = -identity if caller == "cumsum" and result_dtype.kind not in "biu" else identity
+        negated = caller in _table.MINUS_ZERO_NEUTRAL and result_dtype.kind not in "biu"
+        start = -identity if negated else identity
         out = cumreduction(_ChunkScan(caller, True, cast), binop, start, x, axis, result_dtype,
                            method="sequential")
     else:
