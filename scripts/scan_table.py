@@ -82,6 +82,9 @@ class Scan:
     """MLX's result rule: dtype family -> result dtype, where the result is not the input's dtype."""
     aliases: Tuple[str, ...] = ()
     """MLX's other names for it."""
+    operation_without_nan: Optional[str] = None
+    """The OPERATIONS row it runs on dtypes that have no NaN (bool, integers), where a
+    cheaper one gives the same results (a NaN-skipping sum is a plain sum there)."""
     dask_ufunc: Optional[str] = None
     """The NumPy ufunc mlx_lite.dask combines chunks with (None: mlx_lite's own scan of the pair)."""
     dask_ufunc_kinds: str = ""
@@ -220,9 +223,19 @@ def result_dtype(scan: Scan, dtype: DType) -> DType:
     return dtype_named(scan.result_dtypes.get(dtype.family, dtype.name))
 
 
+def kernel_operation(scan: Scan, result: DType) -> Operation:
+    """The operation `scan` runs on its result dtype `result`."""
+    exact = result.family in ("bool", "signed", "unsigned")
+    return operation_named(scan.operation_without_nan if exact and scan.operation_without_nan else scan.operation)
+
+
 def kernels() -> list:
     """The (operation, storage dtype) pairs the engine has a kernel for, in ABI order:
-    each result dtype of each scan that runs the operation."""
-    pairs = {(scan.operation, result_dtype(scan, dtype).name) for scan in SCANS for dtype in DTYPES}
+    each result dtype of each scan, with the operation the scan runs there."""
+    pairs = set()
+    for scan in SCANS:
+        for dtype in DTYPES:
+            result = result_dtype(scan, dtype)
+            pairs.add((kernel_operation(scan, result).name, result.name))
     return [(operation, dtype) for operation in OPERATIONS for dtype in DTYPES
             if (operation.name, dtype.name) in pairs]

@@ -51,8 +51,8 @@ ELEMENT_CODES: Dict[np.dtype, int] = {
 #: Operation codes, by the public function that runs each.
 OPERATIONS: Dict[str, int] = _table.OPERATION_CODES
 
-#: (dtype to cast to first, or None; element code of the kernel)
-Plan = Tuple[Optional[np.dtype], int]
+#: (dtype to cast to first, or None; element code of the kernel; its operation code)
+Plan = Tuple[Optional[np.dtype], int, int]
 
 
 def result_dtype(operation: str, dtype: np.dtype) -> np.dtype:
@@ -63,7 +63,8 @@ def result_dtype(operation: str, dtype: np.dtype) -> np.dtype:
 
 def _plan(operation: str, dtype: np.dtype) -> Plan:
     target = result_dtype(operation, dtype)
-    return (None if target == dtype else target), ELEMENT_CODES[target]
+    code = _table.KERNEL_OPERATIONS[operation][target.name]
+    return (None if target == dtype else target), ELEMENT_CODES[target], code
 
 
 #: plans[operation][dtype]: generated for every operation and supported dtype.

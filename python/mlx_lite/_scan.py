@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ._native import core as _core
 from ._device import StreamOrDevice, check_stream
-from ._dtypes import OPERATIONS, Plan, plan_for, plans
+from ._dtypes import Plan, plan_for, plans
 from ._validate import AxisError, as_array, axis_index, flag, target_dtype, unsupported
 
 _ndarray = np.ndarray
@@ -66,11 +66,11 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
     if type(a) is not _ndarray:
         a = as_array(a, caller)
     plan = table.get(a.dtype) or _plan(a.dtype, table, caller)
-    cast, code = plan
+    cast, code, operation = plan
     if dtype is not None:
         # Cast first (the extension converts into the result), then MLX's rule.
         target = target_dtype(dtype, caller)
-        cast, code = table.get(target) or _plan(target, table, caller)
+        cast, code, operation = table.get(target) or _plan(target, table, caller)
         if cast is None:
             cast = None if target == a.dtype else target
         elif target != a.dtype:
@@ -83,7 +83,7 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
         inclusive = flag(inclusive, "inclusive", caller)
     if stream is not None:
         check_stream(stream, caller)
-    return _scan_core(a, OPERATIONS[caller], code, axis, reverse, inclusive, cast)
+    return _scan_core(a, operation, code, axis, reverse, inclusive, cast)
 
 
 # Each function: the overloads a type checker sees, then the one definition

@@ -42,6 +42,16 @@ OPERATION_CODES: Dict[str, int] = {
     'logcumsumexp': 4,
 }
 
+#: The ABI code of the operation each scan runs on each of its result dtypes
+#: (its own, or a cheaper one with the same results where the dtype has no NaN).
+KERNEL_OPERATIONS: Dict[str, Dict[str, int]] = {
+    'cumsum': {'int32': 0, 'int8': 0, 'int16': 0, 'int64': 0, 'uint8': 0, 'uint16': 0, 'uint32': 0, 'uint64': 0, 'float16': 0, 'bfloat16': 0, 'float32': 0, 'float64': 0, 'complex64': 0, 'complex128': 0},
+    'cumprod': {'bool': 1, 'int8': 1, 'int16': 1, 'int32': 1, 'int64': 1, 'uint8': 1, 'uint16': 1, 'uint32': 1, 'uint64': 1, 'float16': 1, 'bfloat16': 1, 'float32': 1, 'float64': 1, 'complex64': 1, 'complex128': 1},
+    'cummax': {'bool': 2, 'int8': 2, 'int16': 2, 'int32': 2, 'int64': 2, 'uint8': 2, 'uint16': 2, 'uint32': 2, 'uint64': 2, 'float16': 2, 'bfloat16': 2, 'float32': 2, 'float64': 2, 'complex64': 2, 'complex128': 2},
+    'cummin': {'bool': 3, 'int8': 3, 'int16': 3, 'int32': 3, 'int64': 3, 'uint8': 3, 'uint16': 3, 'uint32': 3, 'uint64': 3, 'float16': 3, 'bfloat16': 3, 'float32': 3, 'float64': 3, 'complex64': 3, 'complex128': 3},
+    'logcumsumexp': {'float32': 4, 'float16': 4, 'bfloat16': 4, 'float64': 4, 'complex64': 4, 'complex128': 4},
+}
+
 #: MLX's result dtype of each scan, by input dtype name, where it is not the input's own.
 RESULT_DTYPES: Dict[str, Dict[str, str]] = {
     'cumsum': {'bool': 'int32'},
