@@ -7,10 +7,17 @@ a row per dtype, per operation and per scan. A dtype's ABI code is its
 position in DTYPES, an operation's its position in OPERATIONS: append, never
 reorder.
 
-Adding a scan: a Swift operation type (SwiftScan/ScanOperation.swift), a row
-in OPERATIONS naming it, a row in SCANS, then `python3 scripts/generate.py`.
+Adding a scan: a Swift operation type (SwiftScan/ScanOperation.swift, with the
+algebra it needs), a row in OPERATIONS naming it, a row in SCANS, then
+`python3 scripts/generate.py`; then its tests. For example, NumPy's nancumsum:
+
+    Operation("NANSUM", "NaNSkippingSumOp", minus_zero_neutral=True),
+    Scan("nancumsum", "NANSUM", takes_dtype=True, operation_without_nan="SUM",
+         result_dtypes={"bool": "int32"}, dask_total="nansum", doc=ScanDoc(...)),
+
 Which (operation, dtype) pairs get a Swift kernel follows from the scans'
-result-dtype rules: one for each result dtype of each scan.
+result-dtype rules: one for each result dtype of each scan (with
+operation_without_nan, the plain operation on bool and integers).
 """
 from __future__ import annotations
 
@@ -90,8 +97,9 @@ class Scan:
     dask_ufunc_kinds: str = ""
     """The result dtype kinds that ufunc is used for; for the others, mlx_lite's own."""
     dask_total: Optional[str] = None
-    """The NumPy reduction (sum, prod, max, min) giving a chunk's total directly; None: the
-    last element of mlx_lite's scan of the chunk."""
+    """The NumPy reduction giving a chunk's total directly: max or min (not used for complex),
+    or one that takes dtype= (sum, prod, nansum...), accumulated wide; None: the last element
+    of mlx_lite's scan of the chunk."""
 
 
 # Order is the ABI: codes 0-14.

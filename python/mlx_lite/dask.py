@@ -135,14 +135,15 @@ def _chunk_total(block: Any, axis: int, keepdims: bool = True, *, operation: str
     kind = block.dtype.kind
     reduction = _table.DASK_TOTALS[operation]
     if cast is None and kind in "biufc" and reduction is not None:
-        if reduction in ("sum", "prod"):
-            # Accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
+        if reduction in ("max", "min"):
+            if kind != "c":  # NumPy does not order complex numbers as mlx_lite does
+                return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
+        else:
+            # sum, prod: accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
             wide = {"e": np.float64, "f": np.float64, "F": np.complex128}.get(block.dtype.char, result)
             with np.errstate(all="ignore"):
                 total: Any = getattr(np, reduction)(block, axis=axis, dtype=wide, keepdims=True)
                 return np.asarray(total).astype(result, copy=False)
-        if kind != "c":  # max, min: NumPy does not order complex numbers as mlx_lite does
-            return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
     # Any other case: mlx_lite's own scan, and its last slice (copied, to free the scan).
     extra = {} if cast is None else {"dtype": cast}
     scanned = _IN_MEMORY[operation](block, axis, **extra)
