@@ -1,4 +1,7 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
+//
+// Swift 6 tools (WorkerPool imports the Synchronization module, new in Swift 6);
+// the targets keep the Swift 5 language mode.
 //
 // mlx_lite's native half: the Swift scan engine (SwiftScan), the thin C ABI it
 // exports (ScanABI), the C vector expressions it inlines (VectorShims), and the
@@ -46,5 +49,6 @@ let package = Package(
             dependencies: ["SwiftScan", "ScanABI"],
             path: "tests/swift/SwiftScanTests"
         ),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -55,7 +55,7 @@ class BuildSwift(build_ext):
         swift = shutil.which("swift")
         if swift is None:
             sys.exit(
-                "error: building mlx_lite needs the Swift toolchain (swift 5.9 or newer) on PATH; "
+                "error: building mlx_lite needs the Swift toolchain (swift 6.0 or newer) on PATH; "
                 "see https://www.swift.org/install/")
         env = dict(os.environ, MLX_LITE_C_INCLUDES=c_includes())
         scratch, extra = BUILDS[ext.name]

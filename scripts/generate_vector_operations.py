@@ -28,8 +28,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 TARGET = ROOT / "Sources/SwiftScan/VectorOperations+Generated.swift"
 HEADER = ROOT / "Sources/VectorShims/include/vector_shims.h"
 
-INTEGERS = ["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]
-FLOATS = ["Float", "Double"]
+# The accumulators with vector lanes, from the one table (scripts/scan_table.py):
+# integers as they are stored, and the accumulators of the floating-point dtypes.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from scan_table import DTYPES  # noqa: E402
+
+INTEGERS = [d.swift_storage for d in DTYPES if d.family in ("signed", "unsigned")]
+FLOATS = list(dict.fromkeys(d.swift_accumulator for d in DTYPES if d.family == "float"))
 
 # Integers wrap; ties keep `next` (the later element), as the scalar forms do.
 INTEGER_BODY = """\

@@ -16,68 +16,14 @@
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
 
-#include <signal.h>
-
 #include "cbridge.h"
+#include "interrupt.h"
 #include "result_cache.h"
 #include "scan_abi.h"
+#include "scan_codes.h" /* expected_kind, MLXL_EXPORTED_CODES: generated from scripts/scan_table.py */
 
 /* The result cache's memory handler (result_cache.c), set around large allocations. */
 static PyObject *cache_handler;
-
-/* The NumPy kind character each element code must come with. */
-static const char expected_kind[MLXL_DTYPE_COUNT] = {
-    [MLXL_BOOL] = 'b',
-    [MLXL_INT8] = 'i', [MLXL_INT16] = 'i', [MLXL_INT32] = 'i', [MLXL_INT64] = 'i',
-    [MLXL_UINT8] = 'u', [MLXL_UINT16] = 'u', [MLXL_UINT32] = 'u', [MLXL_UINT64] = 'u',
-    [MLXL_FLOAT16] = 'f', [MLXL_BFLOAT16] = 'V', [MLXL_FLOAT32] = 'f', [MLXL_FLOAT64] = 'f',
-    [MLXL_COMPLEX64] = 'c', [MLXL_COMPLEX128] = 'c',
-};
-
-/*
- * Ctrl-C during a long scan. The scan runs with the GIL released, so Python
- * cannot act on SIGINT until it returns. For a large scan on the main thread
- * the bridge puts its own SIGINT handler in front of Python's: it raises the
- * engine's interrupt flag (polled between blocks) and then calls Python's
- * handler, which records the signal; the bridge then drops the partial result
- * and lets PyErr_CheckSignals raise KeyboardInterrupt. Only the main thread
- * installs it (Python delivers KeyboardInterrupt there), so one scan at a
- * time owns the flag; small scans skip the two system calls.
- */
-enum { INTERRUPTIBLE_ELEMENTS = 1 << 20 };
-static volatile int32_t interrupt_flag;
-static struct sigaction python_sigint;
-static unsigned long main_thread;
-
-static void
-on_sigint(int signum)
-{
-    interrupt_flag = 1;
-    python_sigint.sa_handler(signum);
-}
-
-/* Installs the handler if Python has a handler function for SIGINT; returns whether it did. */
-static int
-intercept_sigint(void)
-{
-    if (PyThread_get_thread_ident() != main_thread) return 0;
-    struct sigaction current;
-    if (sigaction(SIGINT, NULL, &current) != 0) return 0;
-    if ((current.sa_flags & SA_SIGINFO) || current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN) {
-        return 0;
-    }
-    struct sigaction ours = current;
-    ours.sa_handler = on_sigint;
-    python_sigint = current;
-    interrupt_flag = 0;
-    return sigaction(SIGINT, &ours, NULL) == 0;
-}
-
-static void
-release_sigint(void)
-{
-    sigaction(SIGINT, &python_sigint, NULL);
-}
 
 static PyObject *
 raise_for_status(int32_t status)
@@ -103,6 +49,188 @@ descr_matches(PyArray_Descr *descr, long dtype)
     return PyDataType_ELSIZE(descr) == mlxl_element_size((int32_t)dtype) && descr->kind == expected_kind[dtype];
 }
 
+/* One call of scan(), its arguments checked: what the functions below share. */
+typedef struct {
+    PyArrayObject *array; /* borrowed */
+    PyObject *cast;       /* borrowed: None or a numpy.dtype */
+    long op;
+    long dtype;
+    long axis; /* -1: flattened */
+    int reverse;
+    int inclusive;
+} scan_call;
+
+/* The arguments, checked as far as memory safety needs; 0 on success, -1 with an exception set. */
+static int
+parse_arguments(PyObject *const *args, Py_ssize_t nargs, scan_call *call)
+{
+    if (nargs != 7) {
+        PyErr_Format(PyExc_TypeError, "_core.scan expects 7 arguments, got %zd", nargs);
+        return -1;
+    }
+    if (!PyArray_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "_core.scan: expected a numpy.ndarray, got %.200s", Py_TYPE(args[0])->tp_name);
+        return -1;
+    }
+    call->array = (PyArrayObject *)args[0];
+    call->cast = args[6];
+    call->op = PyLong_AsLong(args[1]);
+    call->dtype = PyLong_AsLong(args[2]);
+    if ((call->op == -1 || call->dtype == -1) && PyErr_Occurred()) return -1;
+    call->reverse = PyObject_IsTrue(args[4]);
+    call->inclusive = PyObject_IsTrue(args[5]);
+    if (call->reverse < 0 || call->inclusive < 0) return -1;
+
+    int ndim = PyArray_NDIM(call->array);
+    call->axis = -1;
+    if (args[3] != Py_None) {
+        call->axis = PyLong_AsLong(args[3]);
+        if (call->axis == -1 && PyErr_Occurred()) return -1;
+        if (call->axis < 0 || call->axis >= ndim) {
+            PyErr_Format(PyExc_ValueError, "_core.scan: axis %ld out of range for %d dimensions", call->axis, ndim);
+            return -1;
+        }
+    }
+    if (call->op < 0 || call->op >= MLXL_OP_COUNT || call->dtype < 0 || call->dtype >= MLXL_DTYPE_COUNT) {
+        PyErr_Format(PyExc_ValueError, "_core.scan: unknown operation %ld or element code %ld", call->op, call->dtype);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The result's dtype (a new reference): the cast's, or the input's in native
+ * byte order. *staged says whether the input must first be converted into the
+ * result (a cast, a byte-swapped or a misaligned input).
+ */
+static PyArray_Descr *
+result_descr(const scan_call *call, int *staged)
+{
+    PyArray_Descr *input_descr = PyArray_DESCR(call->array);
+    PyArray_Descr *descr;
+    if (call->cast != Py_None) {
+        if (!PyArray_DescrCheck(call->cast)) {
+            PyErr_Format(PyExc_TypeError, "_core.scan: cast must be None or a numpy.dtype");
+            return NULL;
+        }
+        descr = (PyArray_Descr *)call->cast;
+        Py_INCREF(descr);
+    } else if (PyArray_ISBYTESWAPPED(call->array)) {
+        descr = PyArray_DescrNewByteorder(input_descr, NPY_NATIVE);
+        if (descr == NULL) return NULL;
+    } else {
+        descr = input_descr;
+        Py_INCREF(descr);
+    }
+    if (!descr_matches(descr, call->dtype) || PyDataType_ISBYTESWAPPED(descr)) {
+        Py_DECREF(descr);
+        PyErr_Format(PyExc_TypeError, "_core.scan: result dtype does not match element code %ld", call->dtype);
+        return NULL;
+    }
+    *staged = descr != input_descr || !PyArray_ISALIGNED(call->array);
+    if (!*staged && !descr_matches(input_descr, call->dtype)) {
+        Py_DECREF(descr);
+        PyErr_Format(PyExc_TypeError, "_core.scan: array elements do not match element code %ld", call->dtype);
+        return NULL;
+    }
+    return descr;
+}
+
+/*
+ * A new, dense result of dtype `descr` (the reference is stolen): 1-D for the
+ * flattened scan, else laid out like the input (order 'K'). Large results come
+ * from the result cache: its memory handler is set around the allocation
+ * only, and the array keeps it to return its memory there.
+ */
+static PyArrayObject *
+allocate_result(const scan_call *call, PyArray_Descr *descr)
+{
+    npy_intp size = PyArray_SIZE(call->array);
+    PyObject *previous_handler = NULL;
+    if ((size_t)size * (size_t)PyDataType_ELSIZE(descr) >= MLXL_CACHE_MIN_BYTES) {
+        previous_handler = PyDataMem_SetHandler(cache_handler);
+        if (previous_handler == NULL) {
+            Py_DECREF(descr);
+            return NULL;
+        }
+    }
+    PyArrayObject *result;
+    if (call->axis == -1) {
+        result = (PyArrayObject *)PyArray_NewFromDescr(&PyArray_Type, descr, 1, &size, NULL, NULL, 0, NULL);
+    } else {
+        result = (PyArrayObject *)PyArray_NewLikeArray(call->array, NPY_KEEPORDER, descr, 0);
+    }
+    if (previous_handler != NULL) {
+        PyObject *ours = PyDataMem_SetHandler(previous_handler);
+        Py_DECREF(previous_handler);
+        if (ours == NULL) {
+            Py_XDECREF(result);
+            return NULL;
+        }
+        Py_DECREF(ours);
+    }
+    return result;
+}
+
+/*
+ * The array the engine reads (a new reference): the input itself, or, when
+ * staged, the result holding the converted input (for the flattened scan, the
+ * flat result seen in the input's shape, C order), which is then scanned in place.
+ */
+static PyArrayObject *
+stage_input(const scan_call *call, PyArrayObject *result, int staged)
+{
+    PyArrayObject *array = call->array;
+    if (!staged) {
+        Py_INCREF(array);
+        return array;
+    }
+    PyArrayObject *source;
+    if (call->axis == -1) {
+        PyArray_Dims shape = {PyArray_DIMS(array), PyArray_NDIM(array)};
+        source = (PyArrayObject *)PyArray_Newshape(result, &shape, NPY_CORDER);
+    } else {
+        source = result;
+        Py_INCREF(source);
+    }
+    if (source == NULL || PyArray_CopyInto(source, array) < 0) {
+        Py_XDECREF(source);
+        return NULL;
+    }
+    return source;
+}
+
+/* The engine's problem: codes, flags, pointers, shape and byte strides (a 0-d array is one element). */
+static void
+describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *result, mlxl_scan_problem *problem)
+{
+    int ndim = PyArray_NDIM(call->array);
+    problem->op = (int32_t)call->op;
+    problem->dtype = (int32_t)call->dtype;
+    problem->axis = (int32_t)call->axis;
+    problem->reverse = call->reverse;
+    problem->inclusive = call->inclusive;
+    problem->input = PyArray_DATA(source);
+    problem->output = PyArray_DATA(result);
+    problem->interrupt = NULL;
+    if (ndim == 0) {
+        problem->ndim = 1;
+        problem->shape[0] = 1;
+        problem->input_strides[0] = 0;
+        problem->output_strides[0] = 0;
+        return;
+    }
+    problem->ndim = ndim;
+    const npy_intp *shape = PyArray_DIMS(call->array);
+    const npy_intp *input_strides = PyArray_STRIDES(source);
+    const npy_intp *output_strides = PyArray_STRIDES(result);
+    for (int i = 0; i < ndim; i++) {
+        problem->shape[i] = shape[i];
+        problem->input_strides[i] = input_strides[i];
+        problem->output_strides[i] = call->axis == -1 ? 0 : output_strides[i];
+    }
+}
+
 /*
  * scan(a, op, dtype, axis, reverse, inclusive, cast) -> ndarray
  *
@@ -118,141 +246,23 @@ descr_matches(PyArray_Descr *descr, long dtype)
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 7) {
-        return PyErr_Format(PyExc_TypeError, "_core.scan expects 7 arguments, got %zd", nargs);
-    }
-    if (!PyArray_Check(args[0])) {
-        return PyErr_Format(PyExc_TypeError, "_core.scan: expected a numpy.ndarray, got %.200s",
-                            Py_TYPE(args[0])->tp_name);
-    }
-    PyArrayObject *array = (PyArrayObject *)args[0];
-    long op = PyLong_AsLong(args[1]);
-    long dtype = PyLong_AsLong(args[2]);
-    if ((op == -1 || dtype == -1) && PyErr_Occurred()) return NULL;
-    int reverse = PyObject_IsTrue(args[4]);
-    int inclusive = PyObject_IsTrue(args[5]);
-    if (reverse < 0 || inclusive < 0) return NULL;
-
-    int ndim = PyArray_NDIM(array);
-    long axis = -1;
-    if (args[3] != Py_None) {
-        axis = PyLong_AsLong(args[3]);
-        if (axis == -1 && PyErr_Occurred()) return NULL;
-        if (axis < 0 || axis >= ndim) {
-            return PyErr_Format(PyExc_ValueError, "_core.scan: axis %ld out of range for %d dimensions", axis, ndim);
-        }
-    }
-    if (op < 0 || op >= MLXL_OP_COUNT || dtype < 0 || dtype >= MLXL_DTYPE_COUNT) {
-        return PyErr_Format(PyExc_ValueError, "_core.scan: unknown operation %ld or element code %ld", op, dtype);
-    }
-
-    /* The result's dtype: the cast's, or the input's in native byte order. */
-    PyArray_Descr *input_descr = PyArray_DESCR(array);
-    PyArray_Descr *descr;
-    if (args[6] != Py_None) {
-        if (!PyArray_DescrCheck(args[6])) {
-            return PyErr_Format(PyExc_TypeError, "_core.scan: cast must be None or a numpy.dtype");
-        }
-        descr = (PyArray_Descr *)args[6];
-        Py_INCREF(descr);
-    } else if (PyArray_ISBYTESWAPPED(array)) {
-        descr = PyArray_DescrNewByteorder(input_descr, NPY_NATIVE);
-        if (descr == NULL) return NULL;
-    } else {
-        descr = input_descr;
-        Py_INCREF(descr);
-    }
-    if (!descr_matches(descr, dtype) || PyDataType_ISBYTESWAPPED(descr)) {
-        Py_DECREF(descr);
-        return PyErr_Format(PyExc_TypeError, "_core.scan: result dtype does not match element code %ld", dtype);
-    }
-    int staged = descr != input_descr || !PyArray_ISALIGNED(array);
-    if (!staged && !descr_matches(input_descr, dtype)) {
-        Py_DECREF(descr);
-        return PyErr_Format(PyExc_TypeError, "_core.scan: array elements do not match element code %ld", dtype);
-    }
-
-    npy_intp size = PyArray_SIZE(array);
-    /* Large results come from the result cache: the array keeps the handler and returns its memory there. */
-    PyObject *previous_handler = NULL;
-    if ((size_t)size * (size_t)PyDataType_ELSIZE(descr) >= MLXL_CACHE_MIN_BYTES) {
-        previous_handler = PyDataMem_SetHandler(cache_handler);
-        if (previous_handler == NULL) {
-            Py_DECREF(descr);
-            return NULL;
-        }
-    }
-    PyArrayObject *result;
-    if (axis == -1) {
-        npy_intp length = size;
-        result = (PyArrayObject *)PyArray_NewFromDescr(&PyArray_Type, descr, 1, &length, NULL, NULL, 0, NULL);
-    } else {
-        result = (PyArrayObject *)PyArray_NewLikeArray(array, NPY_KEEPORDER, descr, 0);
-    }
-    if (previous_handler != NULL) {
-        PyObject *ours = PyDataMem_SetHandler(previous_handler);
-        Py_DECREF(previous_handler);
-        if (ours == NULL) {
-            Py_XDECREF(result);
-            return NULL;
-        }
-        Py_DECREF(ours);
-    }
+    scan_call call;
+    if (parse_arguments(args, nargs, &call) < 0) return NULL;
+    int staged;
+    PyArray_Descr *descr = result_descr(&call, &staged);
+    if (descr == NULL) return NULL;
+    PyArrayObject *result = allocate_result(&call, descr);
+    npy_intp size = PyArray_SIZE(call.array);
     if (result == NULL || size == 0) return (PyObject *)result;
 
-    /* The array the engine reads: the input itself, or the result holding the converted input. */
-    PyArrayObject *source = array;
-    Py_INCREF(source);
-    if (staged) {
-        Py_DECREF(source);
-        if (axis == -1) {
-            /* The flat result, seen in the input's shape (C order). */
-            PyArray_Dims shape = {PyArray_DIMS(array), ndim};
-            source = (PyArrayObject *)PyArray_Newshape(result, &shape, NPY_CORDER);
-        } else {
-            source = result;
-            Py_INCREF(source);
-        }
-        if (source == NULL || PyArray_CopyInto(source, array) < 0) {
-            Py_XDECREF(source);
-            Py_DECREF(result);
-            return NULL;
-        }
+    PyArrayObject *source = stage_input(&call, result, staged);
+    if (source == NULL) {
+        Py_DECREF(result);
+        return NULL;
     }
-
     mlxl_scan_problem problem;
-    problem.op = (int32_t)op;
-    problem.dtype = (int32_t)dtype;
-    problem.axis = (int32_t)axis;
-    problem.reverse = reverse;
-    problem.inclusive = inclusive;
-    problem.input = PyArray_DATA(source);
-    problem.output = PyArray_DATA(result);
-    int intercepted = size >= INTERRUPTIBLE_ELEMENTS && intercept_sigint();
-    problem.interrupt = intercepted ? &interrupt_flag : NULL;
-    if (ndim == 0) {
-        /* A 0-d array scans as one element. */
-        problem.ndim = 1;
-        problem.shape[0] = 1;
-        problem.input_strides[0] = 0;
-        problem.output_strides[0] = 0;
-    } else {
-        problem.ndim = ndim;
-        const npy_intp *shape = PyArray_DIMS(array);
-        const npy_intp *input_strides = PyArray_STRIDES(source);
-        const npy_intp *output_strides = PyArray_STRIDES(result);
-        for (int i = 0; i < ndim; i++) {
-            problem.shape[i] = shape[i];
-            problem.input_strides[i] = input_strides[i];
-            problem.output_strides[i] = axis == -1 ? 0 : output_strides[i];
-        }
-    }
-
-    int32_t status;
-    Py_BEGIN_ALLOW_THREADS
-    status = mlxl_scan(&problem);
-    Py_END_ALLOW_THREADS
-    if (intercepted) release_sigint();
+    describe_problem(&call, source, result, &problem);
+    int32_t status = mlxl_run_interruptible(&problem, size);
     Py_DECREF(source);
     if (status != MLXL_STATUS_OK) {
         Py_DECREF(result);
@@ -302,14 +312,9 @@ static PyMethodDef methods[] = {
 
 /* The package builds this module twice (setup.py): for baseline x86-64 as
  * _core, and for Haswell-class CPUs (AVX2, FMA, F16C) as _core_haswell, which
- * mlx_lite._native imports instead where the CPU has those. */
-#ifndef MLXL_MODULE
-#define MLXL_MODULE _core
-#endif
+ * mlx_lite._native imports instead where the CPU has those (MLXL_MODULE, in cbridge.h). */
 #define MLXL_STRING_(x) #x
 #define MLXL_STRING(x) MLXL_STRING_(x)
-#define MLXL_JOIN_(a, b) a##b
-#define MLXL_JOIN(a, b) MLXL_JOIN_(a, b)
 #if defined(__AVX2__) && defined(__F16C__) && defined(__FMA__)
 #define MLXL_CPU_TARGET "haswell"
 #else
@@ -325,27 +330,14 @@ PyMODINIT_FUNC
 MLXL_JOIN(PyInit_, MLXL_MODULE)(void)
 {
     import_array();
-    /* The thread Python delivers signals to (the module may be imported elsewhere). */
-    PyObject *threading = PyImport_ImportModule("threading");
-    PyObject *main = threading ? PyObject_CallMethod(threading, "main_thread", NULL) : NULL;
-    PyObject *ident = main ? PyObject_GetAttrString(main, "ident") : NULL;
-    main_thread = ident ? PyLong_AsUnsignedLong(ident) : PyThread_get_thread_ident();
-    Py_XDECREF(ident);
-    Py_XDECREF(main);
-    Py_XDECREF(threading);
-    if (PyErr_Occurred()) return NULL;
+    if (mlxl_find_main_thread() < 0) return NULL;
     if (cache_handler == NULL && (cache_handler = mlxl_cache_handler()) == NULL) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    /* The codes of scan_abi.h, so that Python never writes a number down twice. */
+    /* The codes of scan_abi.h, which tests compare with mlx_lite._table (both generated from one table). */
 #define EXPORT(prefix, name) \
     if (PyModule_AddIntConstant(m, #name, prefix##name) < 0) goto fail;
-    EXPORT(MLXL_OP_, SUM) EXPORT(MLXL_OP_, PROD) EXPORT(MLXL_OP_, MAX) EXPORT(MLXL_OP_, MIN)
-    EXPORT(MLXL_OP_, LOGADDEXP)
-    EXPORT(MLXL_, BOOL) EXPORT(MLXL_, INT8) EXPORT(MLXL_, INT16) EXPORT(MLXL_, INT32) EXPORT(MLXL_, INT64)
-    EXPORT(MLXL_, UINT8) EXPORT(MLXL_, UINT16) EXPORT(MLXL_, UINT32) EXPORT(MLXL_, UINT64)
-    EXPORT(MLXL_, FLOAT16) EXPORT(MLXL_, BFLOAT16) EXPORT(MLXL_, FLOAT32) EXPORT(MLXL_, FLOAT64)
-    EXPORT(MLXL_, COMPLEX64) EXPORT(MLXL_, COMPLEX128)
+    MLXL_EXPORTED_CODES(EXPORT)
 #undef EXPORT
     if (PyModule_AddIntConstant(m, "available_cpus", mlxl_available_cpus()) < 0) goto fail;
     /* The instruction set this build was compiled for: "baseline" or "haswell". */

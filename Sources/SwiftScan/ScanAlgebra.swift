@@ -5,6 +5,10 @@
 /// and, and ordered, but not summed). The scan operations in
 /// `ScanOperation.swift` are written once over these protocols and the
 /// compiler specialises them per type.
+///
+/// They are public only because the public vector protocols of VectorTiles.swift
+/// refine them (so their witnesses on standard types are public too); this
+/// module's one Swift client is its tests, through `@testable import`.
 
 /// Values with an addition that never traps: integers wrap in two's complement,
 /// floating-point values follow IEEE 754 (`inf + -inf` is NaN).

@@ -6,22 +6,22 @@ import RealModule
 /// uses (real part, then imaginary part; NaN in either component wins), and
 /// log-add-exp factored by the argument with the larger real part.
 extension ScanComplex: ScanSummable where RealType: ScanSummable {
-  @inlinable @inline(__always) public static var zero: Self { Self(RealType.zero, RealType.zero) }
-  @inlinable @inline(__always) public static var sumNeutral: Self {
+  @inline(__always) static var zero: Self { Self(RealType.zero, RealType.zero) }
+  @inline(__always) static var sumNeutral: Self {
     Self(RealType.sumNeutral, RealType.sumNeutral)
   }
-  @inlinable @inline(__always) public static func sum(_ a: Self, _ b: Self) -> Self {
+  @inline(__always) static func sum(_ a: Self, _ b: Self) -> Self {
     Self(RealType.sum(a.real, b.real), RealType.sum(a.imaginary, b.imaginary))
   }
 }
 
 extension ScanComplex: ScanMultiplicable {
-  @inlinable @inline(__always) public static var one: Self { Self(1, 0) }
+  @inline(__always) static var one: Self { Self(1, 0) }
   /// The schoolbook product, except that a factor of exactly `1 + 0i`
   /// returns the other factor unchanged: the formula would turn an infinite
   /// component into NaN (`inf * 0`) and `-0` into `+0`, and a scan relies on
   /// its neutral element being exact.
-  @inlinable @inline(__always) public static func product(_ a: Self, _ b: Self) -> Self {
+  @inline(__always) static func product(_ a: Self, _ b: Self) -> Self {
     if a.real == 1 && a.imaginary == 0 { return b }
     if b.real == 1 && b.imaginary == 0 { return a }
     return Self(
@@ -31,18 +31,18 @@ extension ScanComplex: ScanMultiplicable {
 }
 
 extension ScanComplex: ScanOrdered {
-  @inlinable @inline(__always) public static var lowest: Self { Self(-.infinity, -.infinity) }
-  @inlinable @inline(__always) public static var highest: Self { Self(.infinity, .infinity) }
+  @inline(__always) static var lowest: Self { Self(-.infinity, -.infinity) }
+  @inline(__always) static var highest: Self { Self(.infinity, .infinity) }
 
-  @inlinable @inline(__always) static func isAbove(_ a: Self, _ b: Self) -> Bool {
+  @inline(__always) static func isAbove(_ a: Self, _ b: Self) -> Bool {
     a.real > b.real || (a.real == b.real && a.imaginary > b.imaginary)
   }
-  @inlinable @inline(__always) public static func maximum(_ running: Self, _ next: Self) -> Self {
+  @inline(__always) static func maximum(_ running: Self, _ next: Self) -> Self {
     if running.hasNaN { return running }
     if next.hasNaN { return next }
     return isAbove(running, next) ? running : next
   }
-  @inlinable @inline(__always) public static func minimum(_ running: Self, _ next: Self) -> Self {
+  @inline(__always) static func minimum(_ running: Self, _ next: Self) -> Self {
     if running.hasNaN { return running }
     if next.hasNaN { return next }
     return isAbove(next, running) ? running : next
@@ -50,8 +50,8 @@ extension ScanComplex: ScanOrdered {
 }
 
 extension ScanComplex: ScanLogAddExp {
-  @inlinable @inline(__always) public static var logZero: Self { Self(-.infinity, 0) }
-  @inlinable public static func logAddExp(_ a: Self, _ b: Self) -> Self {
+  @inline(__always) static var logZero: Self { Self(-.infinity, 0) }
+  static func logAddExp(_ a: Self, _ b: Self) -> Self {
     if a.hasNaN { return a }
     if b.hasNaN { return b }
     // A real part of -inf is exp(z) = 0: the other side is the result, exactly.

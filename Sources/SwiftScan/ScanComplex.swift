@@ -9,16 +9,15 @@ import RealModule
 /// keep NaN and signed infinities apart component by component, as NumPy
 /// does, so it carries this plain pair and borrows ComplexModule only for the
 /// elementary functions, where that model is the right one.
-@frozen
-public struct ScanComplex<RealType: Real & BinaryFloatingPoint> {
-  public var real: RealType
-  public var imaginary: RealType
+struct ScanComplex<RealType: Real & BinaryFloatingPoint> {
+  var real: RealType
+  var imaginary: RealType
 
-  @inlinable @inline(__always)
-  public init(_ real: RealType, _ imaginary: RealType) {
+  @inline(__always)
+  init(_ real: RealType, _ imaginary: RealType) {
     self.real = real
     self.imaginary = imaginary
   }
 
-  @inlinable @inline(__always) var hasNaN: Bool { real.isNaN || imaginary.isNaN }
+  @inline(__always) var hasNaN: Bool { real.isNaN || imaginary.isNaN }
 }

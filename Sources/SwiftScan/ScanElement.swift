@@ -17,8 +17,8 @@ public protocol ScanElement {
 /// Elements that are their own accumulator.
 public protocol SelfAccumulating: ScanElement where Accumulator == Self {}
 extension SelfAccumulating {
-  @inlinable @inline(__always) public var widened: Self { self }
-  @inlinable @inline(__always) public init(narrowing value: Self) { self = value }
+  @inline(__always) public var widened: Self { self }
+  @inline(__always) public init(narrowing value: Self) { self = value }
 }
 
 extension Int8: SelfAccumulating {}
@@ -33,23 +33,22 @@ extension Double: SelfAccumulating {}
 extension ScanComplex: ScanElement, SelfAccumulating where RealType == Double {}
 
 extension Float: ScanElement {
-  @inlinable @inline(__always) public var widened: Double { Double(self) }
-  @inlinable @inline(__always) public init(narrowing value: Double) { self = Float(value) }
+  @inline(__always) public var widened: Double { Double(self) }
+  @inline(__always) public init(narrowing value: Double) { self = Float(value) }
 }
 
 /// complex128 is its own accumulator.
-public typealias Complex128 = ScanComplex<Double>
+typealias Complex128 = ScanComplex<Double>
 
 /// complex64 as stored (two `Float`s), carried as complex128 like float32 in float64.
 /// (A distinct type: `ScanComplex` can conform to `ScanElement` only once.)
-@frozen
-public struct Complex64Element: ScanElement {
-  public var real: Float
-  public var imaginary: Float
-  @inlinable @inline(__always) public var widened: Complex128 {
+struct Complex64Element: ScanElement {
+  var real: Float
+  var imaginary: Float
+  @inline(__always) var widened: Complex128 {
     Complex128(Double(real), Double(imaginary))
   }
-  @inlinable @inline(__always) public init(narrowing value: Complex128) {
+  @inline(__always) init(narrowing value: Complex128) {
     real = Float(value.real)
     imaginary = Float(value.imaginary)
   }
@@ -57,9 +56,8 @@ public struct Complex64Element: ScanElement {
 
 /// NumPy's bool: one byte, 0 or 1. Any nonzero byte (a view of other bytes as
 /// bool) reads as true; results are always written as 0 or 1.
-@frozen
-public struct BoolByte: ScanElement {
-  public var byte: UInt8
-  @inlinable @inline(__always) public var widened: Bool { byte != 0 }
-  @inlinable @inline(__always) public init(narrowing value: Bool) { byte = value ? 1 : 0 }
+struct BoolByte: ScanElement {
+  var byte: UInt8
+  @inline(__always) var widened: Bool { byte != 0 }
+  @inline(__always) init(narrowing value: Bool) { byte = value ? 1 : 0 }
 }

@@ -1,12 +1,12 @@
 /// One dimension of a strided walk: its extent and the byte distance between
 /// neighbouring elements in the input and in the output (either may be
 /// negative, or zero for a broadcast input).
-public struct Dimension: Equatable {
-  public var count: Int
-  public var inputStride: Int
-  public var outputStride: Int
+struct Dimension: Equatable {
+  var count: Int
+  var inputStride: Int
+  var outputStride: Int
 
-  public init(count: Int, inputStride: Int, outputStride: Int) {
+  init(count: Int, inputStride: Int, outputStride: Int) {
     self.count = count
     self.inputStride = inputStride
     self.outputStride = outputStride
@@ -29,38 +29,40 @@ public struct Dimension: Equatable {
 /// Dimensions of size one are dropped and neighbours that walk memory as one
 /// are folded together, so a C- or Fortran-ordered array, a transposed view
 /// and a contiguous slab all reach the kernels as the same few loops.
+///
+/// (Public only because `TiledScanEngine.run` in ScanEngine.swift is; its members are internal.)
 public struct ScanGeometry {
-  public var input: UnsafeRawPointer
-  public var output: UnsafeMutableRawPointer
+  var input: UnsafeRawPointer
+  var output: UnsafeMutableRawPointer
   /// The dimension the fold runs along.
-  public var scanned: Dimension
+  var scanned: Dimension
   /// The independent dimensions, outermost (largest output stride) first.
-  public var batch: [Dimension]
+  var batch: [Dimension]
   /// The fold carries on from one batch line to the next (axis=None over a
   /// layout that did not fold into one line): the batch is then in C order
   /// and the output one dense sequence.
-  public var carriesAcrossBatch: Bool
-  public var inclusive: Bool
+  var carriesAcrossBatch: Bool
+  var inclusive: Bool
 
   /// The scan reads and writes the very same elements: a scan in place.
-  public var isInPlace: Bool {
+  var isInPlace: Bool {
     input == UnsafeRawPointer(output) && scanned.inputStride == scanned.outputStride
       && batch.allSatisfy { $0.inputStride == $0.outputStride }
   }
 
   /// The one batch dimension, when lines are at most a tile long and evenly
   /// spaced (a matrix of short rows): they can be scanned without a walker.
-  public var shortRows: Dimension? {
+  var shortRows: Dimension? {
     guard batch.count == 1, !carriesAcrossBatch, scanned.count <= tileElements else { return nil }
     return batch[0]
   }
 
   /// Total number of elements scanned.
-  public var elementCount: Int { batch.reduce(scanned.count) { $0 &* $1.count } }
+  var elementCount: Int { batch.reduce(scanned.count) { $0 &* $1.count } }
 
   /// The scan of `dimensions[axis]`, or, with `axis == nil`, of all of them as
   /// one sequence in C order written to a dense 1-D output of `elementSize`-byte elements.
-  public init(
+  init(
     input: UnsafeRawPointer, output: UnsafeMutableRawPointer, dimensions: [Dimension],
     axis: Int?, reverse: Bool, inclusive: Bool, elementSize: Int
   ) {

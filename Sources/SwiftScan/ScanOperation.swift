@@ -5,7 +5,11 @@
 /// Kernels may reassociate ⊕ (that is what makes them blocked and parallel),
 /// so an operation must be associative up to rounding.
 ///
-/// Adding a scan is one type here and one row in the dispatch table.
+/// Adding a scan is one type here and rows in scripts/scan_table.py (see
+/// SwiftScan/README.md).
+///
+/// Sum, product, maximum and minimum are public only because VectorTiles.swift
+/// gives them public vector forms; nothing outside this module uses them.
 public protocol ScanOperation {
   associatedtype Value
   /// `neutral ⊕ x == x` bit for bit, for every `x`.
@@ -17,46 +21,53 @@ public protocol ScanOperation {
 }
 
 extension ScanOperation {
-  @inlinable @inline(__always) public static var exclusiveStart: Value { neutral }
+  @inline(__always) public static var exclusiveStart: Value { neutral }
 }
 
 /// Running sum: `cumsum`.
 public enum SumOp<Value: ScanSummable>: ScanOperation {
-  @inlinable @inline(__always) public static var neutral: Value { Value.sumNeutral }
-  @inlinable @inline(__always) public static var exclusiveStart: Value { Value.zero }
-  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+  @inline(__always) public static var neutral: Value { Value.sumNeutral }
+  @inline(__always) public static var exclusiveStart: Value { Value.zero }
+  @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
     Value.sum(a, b)
   }
 }
 
 /// Running product: `cumprod`.
 public enum ProductOp<Value: ScanMultiplicable>: ScanOperation {
-  @inlinable @inline(__always) public static var neutral: Value { Value.one }
-  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+  @inline(__always) public static var neutral: Value { Value.one }
+  @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
     Value.product(a, b)
   }
 }
 
 /// Running maximum: `cummax`.
 public enum MaxOp<Value: ScanOrdered>: ScanOperation {
-  @inlinable @inline(__always) public static var neutral: Value { Value.lowest }
-  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+  @inline(__always) public static var neutral: Value { Value.lowest }
+  @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
     Value.maximum(a, b)
   }
 }
 
 /// Running minimum: `cummin`.
 public enum MinOp<Value: ScanOrdered>: ScanOperation {
-  @inlinable @inline(__always) public static var neutral: Value { Value.highest }
-  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+  @inline(__always) public static var neutral: Value { Value.highest }
+  @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
     Value.minimum(a, b)
   }
 }
 
+/// Operations whose combine selects one of its arguments (a running maximum or
+/// minimum): the baseline build scans floating-point ones on the scalar tiles
+/// (see `kernel(_:_:)` in EntryPoints.swift).
+protocol SelectingOperation {}
+extension MaxOp: SelectingOperation {}
+extension MinOp: SelectingOperation {}
+
 /// Running log-sum-exp: `logcumsumexp`.
-public enum LogAddExpOp<Value: ScanLogAddExp>: ScanOperation {
-  @inlinable @inline(__always) public static var neutral: Value { Value.logZero }
-  @inlinable @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
+enum LogAddExpOp<Value: ScanLogAddExp>: ScanOperation {
+  @inline(__always) static var neutral: Value { Value.logZero }
+  @inline(__always) static func combine(_ a: Value, _ b: Value) -> Value {
     Value.logAddExp(a, b)
   }
 }

@@ -11,10 +11,8 @@ from ._device import (
     Device, DeviceType, Stream, cpu, default_device, default_stream, gpu, is_available,
     new_stream, set_default_device, set_default_stream, stream,
 )
-from ._dtypes import (
-    bool_, complex64, complex128, float16, float32, float64, int8, int16, int32, int64, uint8,
-    uint16, uint32, uint64,
-)
+from . import _dtypes, _scan
+from ._dtypes import *  # noqa: F403 (the dtype names of the one table, scripts/scan_table.py)
 
 if TYPE_CHECKING:
     from typing import Any
@@ -29,17 +27,14 @@ else:
     from ._dtypes import __getattr__
 
 from ._memory import clear_cache, get_cache_memory, set_cache_limit
-from ._scan import (
-    AxisError, cummax, cummin, cumprod, cumsum, cumulative_prod, cumulative_sum, logcumsumexp,
-)
+from ._scan import *  # noqa: F403 (the scans of the one table, and AxisError)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AxisError", "Device", "DeviceType", "Stream", "bool_", "clear_cache", "complex64",
-    "complex128", "cpu", "cummax", "cummin", "cumprod", "cumsum", "cumulative_prod",
-    "cumulative_sum", "default_device", "default_stream", "float16", "float32", "float64",
-    "get_cache_memory", "gpu", "int8", "int16", "int32", "int64", "is_available", "logcumsumexp",
-    "new_stream", "set_cache_limit", "set_default_device", "set_default_stream", "stream", "uint8",
-    "uint16", "uint32", "uint64",
+    "Device", "DeviceType", "Stream", "clear_cache", "cpu", "default_device", "default_stream",
+    "get_cache_memory", "gpu", "is_available", "new_stream", "set_cache_limit", "set_default_device",
+    "set_default_stream", "stream",
 ]
+__all__ += _dtypes.__all__
+__all__ += _scan.__all__

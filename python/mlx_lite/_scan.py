@@ -1,13 +1,16 @@
 """The scans: MLX's signatures on NumPy data, computed by the Swift engine.
 
-Each public function validates and normalises its arguments here, then makes
-one call into the extension, which allocates the result and runs the kernel
-with the GIL released.
+Each public function validates and normalises its arguments (``_scan`` below,
+with the checks of ``_validate``), then makes one call into the extension,
+which allocates the result and runs the kernel with the GIL released.
+
+The public functions, their docstrings and their typing overloads are
+generated from the one table (scripts/scan_table.py, by scripts/generate.py)
+at the end of this file: adding a scan adds a row there, not code here.
 """
 
 from __future__ import annotations
 
-import operator
 from typing import Any, Callable, Dict, Optional, SupportsIndex, Type, TypeVar, Union, overload
 
 import numpy as np
@@ -15,26 +18,17 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ._native import core as _core
 from ._device import StreamOrDevice, check_stream
-from ._dtypes import ELEMENT_CODES, OPERATIONS, Plan, plan_for, plans, resolve
-
-__all__ = [
-    "AxisError", "cumsum", "cumulative_sum", "cumprod", "cumulative_prod", "cummax", "cummin",
-    "logcumsumexp",
-]
-
-
-class AxisError(IndexError, ValueError):
-    """An axis out of range: an ``IndexError``, as MLX raises, and a
-    ``ValueError``, as NumPy's ``AxisError`` is."""
-
+from ._dtypes import Plan, plan_for, plans
+from ._validate import AxisError, as_array, axis_index, flag, target_dtype, unsupported
 
 _ndarray = np.ndarray
 _scan_core: Callable[..., NDArray[Any]] = _core.scan
 
-# The types of the signatures below. The overloads tell a type checker MLX's
-# result-dtype rules for NumPy arrays whose dtype it knows; anything else (a
-# list, a scalar, an array of unknown dtype) gives NDArray[Any]. Their order
-# matters, for the way mypy chooses among overloads:
+# The types of the generated signatures below. The overloads tell a type
+# checker MLX's result-dtype rules for NumPy arrays whose dtype it knows;
+# anything else (a list, a scalar, an array of unknown dtype) gives
+# NDArray[Any]. Their order (scripts/generate.py, python_overloads) matters,
+# for the way mypy chooses among overloads:
 #
 # * the generic overload comes before the one for booleans (and, for
 #   logcumsumexp, integers), with its type variable bounded to numbers (or
@@ -57,78 +51,51 @@ _Axis = Optional[SupportsIndex]
 _Flag = Union[bool, np.bool_]
 
 
-def _as_array(a: Any, caller: str) -> np.ndarray:
-    try:
-        return np.asarray(a)
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"[{caller}] Cannot make an array of {type(a).__name__}: {error}") from None
-
-
-def _unsupported(dtype: np.dtype, caller: str) -> TypeError:
-    return TypeError(f"[{caller}] Unsupported dtype {dtype.str}.")
-
-
 def _plan(dtype: np.dtype, table: Dict[np.dtype, Plan], caller: str) -> Plan:
     """The plan for a dtype the fast table missed: a non-native byte order
     (the extension converts it into the result) or bfloat16 before its first use."""
     native = dtype.newbyteorder("=") if not dtype.isnative else dtype
     plan = table.get(native) or plan_for(caller, native)
     if plan is None:
-        raise _unsupported(dtype, caller)
+        raise unsupported(dtype, caller)
     return plan
-
-
-def _target(dtype: DTypeLike, caller: str) -> np.dtype:
-    """The supported, native dtype a ``dtype=`` argument names."""
-    target = resolve(dtype, caller).newbyteorder("=")
-    if target not in ELEMENT_CODES and plan_for(caller, target) is None:
-        raise _unsupported(target, caller)
-    return target
-
-
-def _axis(axis: Any, ndim: int, caller: str) -> int:
-    try:
-        index = operator.index(axis)
-    except TypeError:
-        raise TypeError(f"[{caller}] axis must be an integer or None, not {type(axis).__name__}.") from None
-    if not -ndim <= index < ndim:
-        raise AxisError(f"[{caller}] Axis {index} is out of bounds for array with {ndim} dimensions.")
-    return index % ndim
-
-
-def _flag(value: Any, name: str, caller: str) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise TypeError(f"[{caller}] {name} must be a bool, not {type(value).__name__}.")
 
 
 def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: Any, stream: Any) -> np.ndarray:
     table = plans[caller]
     if type(a) is not _ndarray:
-        a = _as_array(a, caller)
+        a = as_array(a, caller)
     plan = table.get(a.dtype) or _plan(a.dtype, table, caller)
-    cast, code = plan
+    cast, code, operation = plan
     if dtype is not None:
         # Cast first (the extension converts into the result), then MLX's rule.
-        target = _target(dtype, caller)
-        cast, code = table.get(target) or _plan(target, table, caller)
+        target = target_dtype(dtype, caller)
+        cast, code, operation = table.get(target) or _plan(target, table, caller)
         if cast is None:
             cast = None if target == a.dtype else target
         elif target != a.dtype:
             a = a.astype(target)  # a rule on top of the cast (bool -> int32): two conversions
     if axis is not None:
-        axis = _axis(axis, a.ndim, caller)
+        axis = axis_index(axis, a.ndim, caller)
     if reverse is not False and reverse is not True:
-        reverse = _flag(reverse, "reverse", caller)
+        reverse = flag(reverse, "reverse", caller)
     if inclusive is not True and inclusive is not False:
-        inclusive = _flag(inclusive, "inclusive", caller)
+        inclusive = flag(inclusive, "inclusive", caller)
     if stream is not None:
         check_stream(stream, caller)
-    return _scan_core(a, OPERATIONS[caller], code, axis, reverse, inclusive, cast)
+    return _scan_core(a, operation, code, axis, reverse, inclusive, cast)
 
 
 # Each function: the overloads a type checker sees, then the one definition
-# that runs (whose signature ``inspect.signature`` and ``help`` show).
+# that runs (whose signature ``inspect.signature`` and ``help`` show). The
+# overloads stay in this module, not in a stub, so that
+# ``typing.get_overloads`` lists them at run time too.
+
+# --- Generated by scripts/generate.py from scripts/scan_table.py: do not edit by hand. ---
+__all__ = [
+    "AxisError", "cumsum", "cumulative_sum", "cumprod", "cumulative_prod", "cummax", "cummin",
+    "logcumsumexp",
+]
 
 
 @overload
@@ -174,22 +141,23 @@ def cumsum(
 
     Args:
         a (array_like): Input array: a NumPy array of any memory layout, or
-            anything ``numpy.asarray`` accepts (a list, a scalar, an ``mx.array``).
+            anything ``numpy.asarray`` accepts (a list, a scalar, an
+            ``mx.array``).
         axis (int, optional): The axis to sum along. If unspecified, the
             flattened array is summed (in C order) and the result is 1-D.
         reverse (bool): Sum from the last element towards the first.
         inclusive (bool): Whether the i-th element of the output includes the
             i-th element of the input. If False, the outputs are shifted by one
             and start from 0.
-        dtype (Dtype, optional): Cast the input to this type before summing:
-            a NumPy dtype or scalar type, a name such as ``"float32"``, or
+        dtype (Dtype, optional): Cast the input to this type before summing: a
+            NumPy dtype or scalar type, a name such as ``"float32"``, or
             ``mlx_lite.float32`` and the like.
-        stream (Stream, optional): The stream or device to run on. Only the
-            CPU exists here; a GPU stream raises ``ValueError``.
+        stream (Stream, optional): The stream or device to run on. Only the CPU
+            exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        numpy.ndarray: A new array. Its dtype follows MLX: a sum of booleans
-        is ``int32``, every other dtype keeps its own (integers wrap on
+        numpy.ndarray: A new array. Its dtype follows MLX: a sum of booleans is
+        ``int32``, every other dtype keeps its own (integers wrap on
         overflow). float16 and bfloat16 accumulate in float32, float32 in
         float64, and each output is rounded once.
 
@@ -246,16 +214,19 @@ def cumprod(
 
     Args:
         a (array_like): Input array: a NumPy array of any memory layout, or
-            anything ``numpy.asarray`` accepts.
+            anything ``numpy.asarray`` accepts (a list, a scalar, an
+            ``mx.array``).
         axis (int, optional): The axis to multiply along. If unspecified, the
             flattened array is multiplied (in C order) and the result is 1-D.
         reverse (bool): Multiply from the last element towards the first.
         inclusive (bool): Whether the i-th element of the output includes the
             i-th element of the input. If False, the outputs are shifted by one
             and start from 1.
-        dtype (Dtype, optional): Cast the input to this type before multiplying.
-        stream (Stream, optional): The stream or device to run on. Only the
-            CPU exists here; a GPU stream raises ``ValueError``.
+        dtype (Dtype, optional): Cast the input to this type before
+            multiplying: a NumPy dtype or scalar type, a name such as
+            ``"float32"``, or ``mlx_lite.float32`` and the like.
+        stream (Stream, optional): The stream or device to run on. Only the CPU
+            exists here; a GPU stream raises ``ValueError``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. Booleans stay boolean
@@ -297,16 +268,17 @@ def cummax(
 
     Args:
         a (array_like): Input array: a NumPy array of any memory layout, or
-            anything ``numpy.asarray`` accepts.
-        axis (int, optional): The axis to scan. If unspecified, the flattened
-            array is scanned (in C order) and the result is 1-D.
+            anything ``numpy.asarray`` accepts (a list, a scalar, an
+            ``mx.array``).
+        axis (int, optional): The axis to scan along. If unspecified, the
+            flattened array is scanned (in C order) and the result is 1-D.
         reverse (bool): Scan from the last element towards the first.
         inclusive (bool): Whether the i-th element of the output includes the
             i-th element of the input. If False, the outputs are shifted by one
             and start from the lowest value of the dtype (-inf, the integer
             minimum, False).
-        stream (Stream, optional): The stream or device to run on. Only the
-            CPU exists here; a GPU stream raises ``ValueError``.
+        stream (Stream, optional): The stream or device to run on. Only the CPU
+            exists here; a GPU stream raises ``ValueError``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. NaN propagates;
@@ -348,16 +320,17 @@ def cummin(
 
     Args:
         a (array_like): Input array: a NumPy array of any memory layout, or
-            anything ``numpy.asarray`` accepts.
-        axis (int, optional): The axis to scan. If unspecified, the flattened
-            array is scanned (in C order) and the result is 1-D.
+            anything ``numpy.asarray`` accepts (a list, a scalar, an
+            ``mx.array``).
+        axis (int, optional): The axis to scan along. If unspecified, the
+            flattened array is scanned (in C order) and the result is 1-D.
         reverse (bool): Scan from the last element towards the first.
         inclusive (bool): Whether the i-th element of the output includes the
             i-th element of the input. If False, the outputs are shifted by one
             and start from the highest value of the dtype (+inf, the integer
             maximum, True).
-        stream (Stream, optional): The stream or device to run on. Only the
-            CPU exists here; a GPU stream raises ``ValueError``.
+        stream (Stream, optional): The stream or device to run on. Only the CPU
+            exists here; a GPU stream raises ``ValueError``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. NaN propagates;
@@ -400,20 +373,21 @@ def logcumsumexp(
 
     Args:
         a (array_like): Input array: a NumPy array of any memory layout, or
-            anything ``numpy.asarray`` accepts.
-        axis (int, optional): The axis to scan. If unspecified, the flattened
-            array is scanned (in C order) and the result is 1-D.
+            anything ``numpy.asarray`` accepts (a list, a scalar, an
+            ``mx.array``).
+        axis (int, optional): The axis to scan along. If unspecified, the
+            flattened array is scanned (in C order) and the result is 1-D.
         reverse (bool): Scan from the last element towards the first.
         inclusive (bool): Whether the i-th element of the output includes the
             i-th element of the input. If False, the outputs are shifted by one
             and start from -inf.
-        stream (Stream, optional): The stream or device to run on. Only the
-            CPU exists here; a GPU stream raises ``ValueError``.
+        stream (Stream, optional): The stream or device to run on. Only the CPU
+            exists here; a GPU stream raises ``ValueError``.
 
     Returns:
-        numpy.ndarray: A new array: ``float32`` for boolean and integer
-        inputs, otherwise the input's dtype. ``[1000, 1000]`` gives
-        ``[1000, 1000.693...]``.
+        numpy.ndarray: A new array: ``float32`` for boolean and integer inputs,
+        otherwise the input's dtype. ``[1000, 1000]`` gives ``[1000,
+        1000.693...]``.
 
     Example:
         >>> import mlx_lite as mx
@@ -427,3 +401,4 @@ def logcumsumexp(
 cumulative_sum = cumsum
 #: MLX's alias of :func:`cumprod`.
 cumulative_prod = cumprod
+# --- End of generated code. ---

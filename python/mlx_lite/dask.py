@@ -56,24 +56,16 @@ import numpy as np
 from dask.array.reductions import cumreduction
 from numpy.typing import ArrayLike, DTypeLike
 
-from . import _scan as _lite
+from . import _scan as _in_memory
+from . import _table
 from ._device import StreamOrDevice, check_stream
-
-__all__ = [
-    "cumsum", "cumulative_sum", "cumprod", "cumulative_prod", "cummax", "cummin", "logcumsumexp",
-]
+from ._validate import axis_index, flag, target_dtype
 
 #: What the scans accept: a Dask array, or anything ``dask.array.asarray`` accepts.
 DaskArrayLike = Union[da.Array, ArrayLike]
 
 #: mlx_lite's in-memory scans, which run on each chunk.
-_IN_MEMORY: Dict[str, Callable[..., np.ndarray]] = {
-    "cumsum": _lite.cumsum,
-    "cumprod": _lite.cumprod,
-    "cummax": _lite.cummax,
-    "cummin": _lite.cummin,
-    "logcumsumexp": _lite.logcumsumexp,
-}
+_IN_MEMORY: Dict[str, Callable[..., np.ndarray]] = {name: getattr(_in_memory, name) for name in _table.SCANS}
 
 
 # --------------------------------------------------------------------------- tasks
@@ -121,17 +113,13 @@ def _apply(carry: np.ndarray, values: np.ndarray, *, ufunc: np.ufunc) -> np.ndar
 
 
 def _binop(operation: str, dtype: np.dtype) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """The binary operator that combines a carried total (first) with a chunk's scan."""
-    numpy_real = dtype.kind in "biuf"  # bool, integers, float16/32/64 (bfloat16 is kind "V")
-    ufunc = {
-        "cumsum": np.add,
-        "cumprod": np.multiply,  # bool: logical and, as mlx_lite's bool product
-        "cummax": np.maximum if numpy_real else None,  # NaN propagates, as in mlx_lite
-        "cummin": np.minimum if numpy_real else None,
-        "logcumsumexp": np.logaddexp if dtype.kind == "f" else None,
-    }[operation]
-    if ufunc is None:
+    """The binary operator that combines a carried total (first) with a chunk's scan:
+    the table's NumPy ufunc for the dtype kinds it computes as mlx_lite does (for
+    example, NaN-propagating ``maximum`` on real numbers), mlx_lite's own otherwise."""
+    name, kinds = _table.DASK_UFUNCS[operation]
+    if name is None or dtype.kind not in kinds:
         return functools.partial(_combine, operation=operation)
+    ufunc: np.ufunc = getattr(np, name)
     return functools.partial(_apply, ufunc=ufunc)
 
 
@@ -145,17 +133,17 @@ def _chunk_total(block: Any, axis: int, keepdims: bool = True, *, operation: str
         return np.full(shape, identity)
     result = identity.dtype
     kind = block.dtype.kind
-    if cast is None and kind in "biufc":
-        if operation in ("cumsum", "cumprod"):
-            # Accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
+    reduction = _table.DASK_TOTALS[operation]
+    if cast is None and kind in "biufc" and reduction is not None:
+        if reduction in ("max", "min"):
+            if kind != "c":  # NumPy does not order complex numbers as mlx_lite does
+                return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
+        else:
+            # sum, prod: accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
             wide = {"e": np.float64, "f": np.float64, "F": np.complex128}.get(block.dtype.char, result)
-            product = operation == "cumprod"
             with np.errstate(all="ignore"):
-                total: Any = (np.prod if product else np.sum)(block, axis=axis, dtype=wide, keepdims=True)
+                total: Any = getattr(np, reduction)(block, axis=axis, dtype=wide, keepdims=True)
                 return np.asarray(total).astype(result, copy=False)
-        if operation in ("cummax", "cummin") and kind != "c":
-            extreme = np.max if operation == "cummax" else np.min
-            return np.asarray(extreme(block, axis=axis, keepdims=True))
     # Any other case: mlx_lite's own scan, and its last slice (copied, to free the scan).
     extra = {} if cast is None else {"dtype": cast}
     scanned = _IN_MEMORY[operation](block, axis, **extra)
@@ -190,14 +178,14 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
     # mlx_lite's exclusive scan of one zero: checks the dtype and dtype= exactly as
     # mlx_lite does, and gives the result dtype and the identity (the first value).
     identity = _IN_MEMORY[caller](np.zeros(1, x.dtype), inclusive=False, **extra)[0]
-    cast = None if dtype is None else _lite._target(dtype, caller)
+    cast = None if dtype is None else target_dtype(dtype, caller)
     if axis is None:
         # Dask cannot ravel an empty array of several chunks: make it one chunk first.
         x, axis = (x.rechunk(-1) if x.size == 0 else x).ravel(), 0
     else:
-        axis = _lite._axis(axis, x.ndim, caller)
-    reverse = _lite._flag(reverse, "reverse", caller)
-    inclusive = _lite._flag(inclusive, "inclusive", caller)
+        axis = axis_index(axis, x.ndim, caller)
+    reverse = flag(reverse, "reverse", caller)
+    inclusive = flag(inclusive, "inclusive", caller)
     if stream is not None:
         check_stream(stream, caller)
 
@@ -209,7 +197,8 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
     if inclusive:
         # Chunk 0 is combined with the identity too: for float sums use -0.0,
         # the exact identity of IEEE addition, so that a leading -0.0 stays -0.0.
-        start = -identity if caller == "cumsum" and result_dtype.kind not in "biu" else identity
+        negated = caller in _table.MINUS_ZERO_NEUTRAL and result_dtype.kind not in "biu"
+        start = -identity if negated else identity
         out = cumreduction(_ChunkScan(caller, True, cast), binop, start, x, axis, result_dtype,
                            method="sequential")
     else:
@@ -217,6 +206,15 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
         out = cumreduction(_ChunkScan(caller, False, cast), binop, identity, x, axis, result_dtype,
                            method="blelloch", preop=total)
     return da.flip(out, axis) if reverse else out
+
+
+# The public functions, generated from the one table (scripts/scan_table.py):
+# each validates as mlx_lite does and builds the graph with ``_scan`` above.
+
+# --- Generated by scripts/generate.py from scripts/scan_table.py: do not edit by hand. ---
+__all__ = [
+    "cumsum", "cumulative_sum", "cumprod", "cumulative_prod", "cummax", "cummin", "logcumsumexp",
+]
 
 
 def cumsum(
@@ -228,11 +226,11 @@ def cumsum(
     Args:
         a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray``
             accepts (a NumPy array, a list...).
-        axis: The axis to sum along. ``None`` (the default) sums the
-            flattened array, in C order, and returns a 1-D result.
+        axis: The axis to sum along. ``None`` (the default) sums the flattened
+            array, in C order, and returns a 1-D result.
         reverse: Sum from the last element towards the first.
-        inclusive: If True, the i-th output includes the i-th input;
-            if False, outputs are shifted by one and start from 0.
+        inclusive: If True, the i-th output includes the i-th input; if False,
+            outputs are shifted by one and start from 0.
         dtype: Cast the input to this dtype before summing.
         stream: The stream or device to run on; only the CPU exists here.
 
@@ -257,11 +255,13 @@ def cumprod(
     """Return the cumulative product of a Dask array along an axis, lazily.
 
     Args:
-        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray`` accepts.
-        axis: The axis to multiply along; ``None`` multiplies the flattened
-            array in C order.
+        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray``
+            accepts (a NumPy array, a list...).
+        axis: The axis to multiply along. ``None`` (the default) multiplys the
+            flattened array, in C order, and returns a 1-D result.
         reverse: Multiply from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from 1.
+        inclusive: If True, the i-th output includes the i-th input; if False,
+            outputs are shifted by one and start from 1.
         dtype: Cast the input to this dtype before multiplying.
         stream: The stream or device to run on; only the CPU exists here.
 
@@ -285,11 +285,14 @@ def cummax(
     """Return the cumulative maximum of a Dask array along an axis, lazily.
 
     Args:
-        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray`` accepts.
-        axis: The axis to scan; ``None`` scans the flattened array in C order.
+        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray``
+            accepts (a NumPy array, a list...).
+        axis: The axis to scan along. ``None`` (the default) scans the
+            flattened array, in C order, and returns a 1-D result.
         reverse: Scan from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from the
-            lowest value of the dtype (-inf, the integer minimum, False).
+        inclusive: If True, the i-th output includes the i-th input; if False,
+            outputs are shifted by one and start from the lowest value of the
+            dtype (-inf, the integer minimum, False).
         stream: The stream or device to run on; only the CPU exists here.
 
     Returns:
@@ -313,11 +316,14 @@ def cummin(
     """Return the cumulative minimum of a Dask array along an axis, lazily.
 
     Args:
-        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray`` accepts.
-        axis: The axis to scan; ``None`` scans the flattened array in C order.
+        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray``
+            accepts (a NumPy array, a list...).
+        axis: The axis to scan along. ``None`` (the default) scans the
+            flattened array, in C order, and returns a 1-D result.
         reverse: Scan from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from the
-            highest value of the dtype (+inf, the integer maximum, True).
+        inclusive: If True, the i-th output includes the i-th input; if False,
+            outputs are shifted by one and start from the highest value of the
+            dtype (+inf, the integer maximum, True).
         stream: The stream or device to run on; only the CPU exists here.
 
     Returns:
@@ -342,10 +348,13 @@ def logcumsumexp(
     ``log(exp(a[0]) + ... + exp(a[i]))``, computed without overflow.
 
     Args:
-        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray`` accepts.
-        axis: The axis to scan; ``None`` scans the flattened array in C order.
+        a: Input: a ``dask.array.Array``, or anything ``dask.array.asarray``
+            accepts (a NumPy array, a list...).
+        axis: The axis to scan along. ``None`` (the default) scans the
+            flattened array, in C order, and returns a 1-D result.
         reverse: Scan from the last element towards the first.
-        inclusive: If False, outputs are shifted by one and start from -inf.
+        inclusive: If True, the i-th output includes the i-th input; if False,
+            outputs are shifted by one and start from -inf.
         stream: The stream or device to run on; only the CPU exists here.
 
     Returns:
@@ -366,3 +375,4 @@ def logcumsumexp(
 cumulative_sum = cumsum
 #: MLX's alias of :func:`cumprod`.
 cumulative_prod = cumprod
+# --- End of generated code. ---

@@ -3,8 +3,8 @@
  *
  * Everything here is plain C so that both sides read the same numbers: the
  * operation and element codes, the problem description, and the status codes.
- * The Python package reads the codes from the extension module (which exports
- * these very constants), so no number is written down twice.
+ * The codes are generated, with the Python package's, from one table
+ * (scripts/scan_table.py), so no number is written down twice.
  */
 #ifndef MLX_LITE_SCAN_ABI_H
 #define MLX_LITE_SCAN_ABI_H
@@ -18,35 +18,8 @@ extern "C" {
 /* NumPy's limit on dimensions (NPY_MAXDIMS in NumPy 2). */
 #define MLXL_MAX_DIMS 64
 
-/* The associative operation a scan folds with. */
-typedef enum {
-    MLXL_OP_SUM = 0,
-    MLXL_OP_PROD = 1,
-    MLXL_OP_MAX = 2,
-    MLXL_OP_MIN = 3,
-    MLXL_OP_LOGADDEXP = 4,
-    MLXL_OP_COUNT = 5
-} mlxl_op;
-
-/* How the elements are stored, in native byte order. */
-typedef enum {
-    MLXL_BOOL = 0,
-    MLXL_INT8 = 1,
-    MLXL_INT16 = 2,
-    MLXL_INT32 = 3,
-    MLXL_INT64 = 4,
-    MLXL_UINT8 = 5,
-    MLXL_UINT16 = 6,
-    MLXL_UINT32 = 7,
-    MLXL_UINT64 = 8,
-    MLXL_FLOAT16 = 9,
-    MLXL_BFLOAT16 = 10,
-    MLXL_FLOAT32 = 11,
-    MLXL_FLOAT64 = 12,
-    MLXL_COMPLEX64 = 13,
-    MLXL_COMPLEX128 = 14,
-    MLXL_DTYPE_COUNT = 15
-} mlxl_dtype;
+/* mlxl_op and mlxl_dtype: generated from scripts/scan_table.py. */
+#include "scan_abi_codes.h"
 
 typedef enum {
     MLXL_STATUS_OK = 0,

@@ -12,11 +12,7 @@ import Foundation
 import XCTest
 @testable import SwiftScan
 import ScanABI
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Glibc  // Linux only (README: what is supported)
 
 /// The engine's dimension, not Foundation's unit of measure.
 typealias Dimension = SwiftScan.Dimension
