@@ -213,6 +213,7 @@ describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *re
     problem->input = PyArray_DATA(source);
     problem->output = PyArray_DATA(result);
     problem->interrupt = NULL;
+    problem->include_initial = 0;
     if (ndim == 0) {
         problem->ndim = 1;
         problem->shape[0] = 1;

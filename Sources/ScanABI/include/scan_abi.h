@@ -36,10 +36,16 @@ typedef enum {
 /*
  * One scan: `output` receives the scan of `input` along `axis`.
  *
- * Shapes are element counts; strides are in bytes and may be zero or negative.
- * `axis == -1` scans the whole array as one sequence in C order (MLX's and
- * NumPy's axis=None); `output` is then a dense 1-D array of as many elements,
- * and `output_strides` is not read.
+ * Shapes are the input's element counts; strides are in bytes and may be zero
+ * or negative. `axis == -1` scans the whole array as one sequence in C order
+ * (MLX's and NumPy's axis=None); `output` is then a 1-D array of as many
+ * elements whose stride is `output_strides[0]` (0: dense, the element size),
+ * and the other output strides are not read.
+ *
+ * `include_initial` (with `inclusive`): the output has one element more along
+ * the axis (one more in all, for axis -1): the exclusive scan's first value
+ * (the last one, when `reverse`), then the inclusive scan; an empty axis gives
+ * that one value. Its output shape is the input's with `shape[axis] + 1`.
  */
 typedef struct {
     int32_t op;        /* mlxl_op */
@@ -55,6 +61,7 @@ typedef struct {
     int64_t shape[MLXL_MAX_DIMS];
     int64_t input_strides[MLXL_MAX_DIMS];
     int64_t output_strides[MLXL_MAX_DIMS];
+    int32_t include_initial; /* nonzero: n + 1 outputs along the axis, the start first (see above) */
 } mlxl_scan_problem;
 
 /* A read the optimiser cannot hoist out of a loop: the engine's poll of `interrupt`. */
