@@ -74,12 +74,48 @@ public func scan(_ problem: UnsafePointer<mlxl_scan_problem>) -> Int32 {
     }
   }
   guard dimensions.allSatisfy({ $0.count >= 0 }) else { return Int32(MLXL_STATUS_BAD_PROBLEM.rawValue) }
+  var axis = problem.axis == -1 ? nil : Int(problem.axis)
+  var flatOutputStride = problem.axis == -1 && problem.output_strides.0 != 0 ? Int(problem.output_strides.0) : nil
+  var elementBytes = Int(size)
+  var chosen = kernel
+  if let real = realPartsOfComplexSum(problem, dimensions: &dimensions, axis: &axis, flatOutputStride: &flatOutputStride) {
+    chosen = real
+    elementBytes /= 2
+  }
   let geometry = ScanGeometry(
-    input: input, output: output, dimensions: dimensions,
-    axis: problem.axis == -1 ? nil : Int(problem.axis),
-    reverse: problem.reverse != 0, inclusive: problem.inclusive != 0, elementSize: Int(size),
-    includeInitial: problem.include_initial != 0,
-    flatOutputStride: problem.axis == -1 && problem.output_strides.0 != 0 ? Int(problem.output_strides.0) : nil)
+    input: input, output: output, dimensions: dimensions, axis: axis,
+    reverse: problem.reverse != 0, inclusive: problem.inclusive != 0, elementSize: elementBytes,
+    includeInitial: problem.include_initial != 0, flatOutputStride: flatOutputStride)
   let interrupt = problem.interrupt.map { UnsafeRawPointer($0).assumingMemoryBound(to: Int32.self) }
-  return Int32(kernel(geometry, interrupt).rawValue)
+  return Int32(chosen(geometry, interrupt).rawValue)
+}
+
+/// A complex sum is two real sums side by side: the real and imaginary parts
+/// as a last axis of two lanes, scanned by the real kernel (an interleaved
+/// pair of sequences along a 1-D array), with the same per-part sums and
+/// signed zeros as the complex kernel, in vectors instead of scalar chains
+/// (1-D complex64 was 1.3x a copy's time). Rewrites the problem and returns
+/// the real kernel when the sum is a complex one along an axis (or a 1-D
+/// array flattened); nil otherwise.
+func realPartsOfComplexSum(
+  _ problem: mlxl_scan_problem, dimensions: inout [Dimension], axis: inout Int?, flatOutputStride: inout Int?
+) -> Kernel? {
+  let real: mlxl_dtype
+  switch UInt32(bitPattern: problem.dtype) {
+  case MLXL_COMPLEX64.rawValue: real = MLXL_FLOAT32
+  case MLXL_COMPLEX128.rawValue: real = MLXL_FLOAT64
+  default: return nil
+  }
+  guard problem.op == Int32(MLXL_OP_SUM.rawValue), dimensions.count < Int(MLXL_MAX_DIMS) else { return nil }
+  if axis == nil {
+    guard dimensions.count == 1 else { return nil }
+    // A 1-D array flattened is its one axis, written to a 1-D output.
+    let size = Int(elementSize(problem.dtype))
+    dimensions[0].outputStride = flatOutputStride ?? size
+    axis = 0
+    flatOutputStride = nil
+  }
+  let part = Int(elementSize(Int32(real.rawValue)))
+  dimensions.append(Dimension(count: 2, inputStride: part, outputStride: part))
+  return kernel(op: problem.op, dtype: Int32(real.rawValue))
 }

@@ -670,7 +670,11 @@ func cRunner(op: mlxl_op, dtype: mlxl_dtype) -> Runner {
     c.inclusive = problem.inclusive ? 1 : 0
     c.input = problem.input
     c.output = problem.output
-    setDimensions(&c, problem.dimensions)
+    // Flattened (axis -1), the output is dense: output_strides[0] = 0 says so
+    // (a nonzero one would be a strided 1-D output).
+    setDimensions(&c, problem.axis == nil
+      ? problem.dimensions.map { Dimension(count: $0.count, inputStride: $0.inputStride, outputStride: 0) }
+      : problem.dimensions)
     let status = mlxl_scan(&c)
     return status == Int32(MLXL_STATUS_OK.rawValue) ? nil : "status \(status)"
   }
