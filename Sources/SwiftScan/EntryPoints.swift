@@ -100,12 +100,11 @@ public func scan(_ problem: UnsafePointer<mlxl_scan_problem>) -> Int32 {
 func realPartsOfComplexSum(
   _ problem: mlxl_scan_problem, dimensions: inout [Dimension], axis: inout Int?, flatOutputStride: inout Int?
 ) -> Kernel? {
-  let real: mlxl_dtype
-  switch UInt32(bitPattern: problem.dtype) {
-  case MLXL_COMPLEX64.rawValue: real = MLXL_FLOAT32
-  case MLXL_COMPLEX128.rawValue: real = MLXL_FLOAT64
-  default: return nil
-  }
+  // complex64 only: its parts are float32 carried in float64, exact in any
+  // grouping of the lanes; complex128's would be float64 carried in float64
+  // (see VectorTiles.keepsAccuracyInterleaved).
+  let real = MLXL_FLOAT32
+  guard problem.dtype == Int32(MLXL_COMPLEX64.rawValue) else { return nil }
   guard problem.op == Int32(MLXL_OP_SUM.rawValue), dimensions.count < Int(MLXL_MAX_DIMS) else { return nil }
   if axis == nil {
     guard dimensions.count == 1 else { return nil }
