@@ -1,9 +1,12 @@
 """mlx_lite's scans on Dask arrays: lazy, chunked, computed by the Swift kernels.
 
-``cumsum``, ``cumprod``, ``cummax``, ``cummin`` and ``logcumsumexp`` here take
-a :class:`dask.array.Array` (or anything :func:`dask.array.asarray` accepts)
-and return a lazy :class:`dask.array.Array` with the same signature, result
-dtype and semantics as the functions of :mod:`mlx_lite`::
+``cumsum``, ``cumprod``, ``cummax``, ``cummin``, ``logcumsumexp`` and the
+NaN-skipping ``nancumsum``, ``nancumprod``, ``nancummax``, ``nancummin`` here
+take a :class:`dask.array.Array` (or anything :func:`dask.array.asarray`
+accepts) and return a lazy :class:`dask.array.Array` with the same result
+dtype and semantics as the functions of :mod:`mlx_lite`, and their signature
+but for ``out=`` and ``include_initial=`` (a Dask array is immutable, and a
+result one longer than the input would not keep its chunks)::
 
     import dask.array as da
     import mlx_lite.dask as mld
@@ -49,6 +52,7 @@ Chunks must be NumPy arrays (or convertible with ``numpy.asarray``).
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any, Callable, Dict, Optional, Union
 
 import dask.array as da
@@ -135,9 +139,12 @@ def _chunk_total(block: Any, axis: int, keepdims: bool = True, *, operation: str
     kind = block.dtype.kind
     reduction = _table.DASK_TOTALS[operation]
     if cast is None and kind in "biufc" and reduction is not None:
-        if reduction in ("max", "min"):
+        if reduction in ("max", "min", "nanmax", "nanmin"):
             if kind != "c":  # NumPy does not order complex numbers as mlx_lite does
-                return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
+                with warnings.catch_warnings():
+                    # an all-NaN chunk's nanmax is NaN, which fmax then skips: the right total
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
         else:
             # sum, prod: accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
             wide = {"e": np.float64, "f": np.float64, "F": np.complex128}.get(block.dtype.char, result)
@@ -239,7 +246,11 @@ def cumsum(
         MLX, as :func:`mlx_lite.cumsum`'s: booleans sum as ``int32``, every
         other dtype keeps its own (integers wrap on overflow).
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cumsum` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cumsum(da.arange(1, 5, chunks=2), reverse=True, inclusive=False).compute()
@@ -269,7 +280,11 @@ def cumprod(
         A lazy ``dask.array.Array`` of the input's dtype (booleans stay
         boolean: logical and); integer products wrap on overflow.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cumprod` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cumprod(da.arange(1, 5, chunks=2)).compute()
@@ -300,7 +315,11 @@ def cummax(
         across chunks too; complex values compare by real part, then
         imaginary part.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cummax` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cummax(da.from_array([1, 3, 2, 5], chunks=2)).compute()
@@ -331,7 +350,11 @@ def cummin(
         across chunks too; complex values compare by real part, then
         imaginary part.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cummin` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cummin(da.from_array([3, 1, 2, 0], chunks=2)).compute()
@@ -362,7 +385,11 @@ def logcumsumexp(
         inputs, otherwise the input's dtype. Chunks are combined with
         ``logaddexp``, which is stable too.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.logcumsumexp` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.logcumsumexp(da.zeros(2, chunks=1)).compute()
