@@ -58,6 +58,12 @@ FLOAT_BODY = """\
   public static func maximum(_ running: {V}, _ next: {V}) -> {V} {{ mlxl_maximum_{C}(running, next) }}
   @inlinable @inline(__always)
   public static func minimum(_ running: {V}, _ next: {V}) -> {V} {{ mlxl_minimum_{C}(running, next) }}
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: {V}, with r: {S}) -> {V} {{ mlxl_replacing_nan_{C}(v, {V}(repeating: r)) }}
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: {V}, _ next: {V}) -> {V} {{ mlxl_nan_maximum_{C}(running, next) }}
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: {V}, _ next: {V}) -> {V} {{ mlxl_nan_minimum_{C}(running, next) }}
 """
 C_TYPES = {"Float": "float", "Double": "double"}
 
@@ -71,6 +77,14 @@ MLXL_SHIM mlxl_{N} mlxl_maximum_{N}(const mlxl_{N} running, const mlxl_{N} next)
 }}
 MLXL_SHIM mlxl_{N} mlxl_minimum_{N}(const mlxl_{N} running, const mlxl_{N} next) {{
     return ((running < next) | (running != running)) ? running : next;
+}}
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_{N} mlxl_replacing_nan_{N}(const mlxl_{N} v, const mlxl_{N} with) {{ return (v != v) ? with : v; }}
+MLXL_SHIM mlxl_{N} mlxl_nan_maximum_{N}(const mlxl_{N} running, const mlxl_{N} next) {{
+    return ((running > next) | (next != next)) ? running : next;
+}}
+MLXL_SHIM mlxl_{N} mlxl_nan_minimum_{N}(const mlxl_{N} running, const mlxl_{N} next) {{
+    return ((running < next) | (next != next)) ? running : next;
 }}
 """
 
@@ -251,11 +265,12 @@ def render() -> str:
     for names, body in ((INTEGERS, INTEGER_BODY), (FLOATS, FLOAT_BODY)):
         for name in names:
             parts.append(
-                f"\nextension {name}: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {{\n")
+                f"\nextension {name}: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered"
+                + (", ScanVectorNaNSkipping" if name in C_TYPES else "") + " {\n")
             parts.append(float_lane_moves(name) if name in C_TYPES else swift_lane_moves(name))
             parts.append(swift_period_moves(name))
             parts.append("".join(
-                body.format(V=f"SIMD{width}<{name}>", C=f"{C_TYPES.get(name, '')}{width}") for width in WIDTHS))
+                body.format(V=f"SIMD{width}<{name}>", S=name, C=f"{C_TYPES.get(name, '')}{width}") for width in WIDTHS))
             parts.append("}\n")
     return "".join(parts)
 

@@ -127,13 +127,17 @@ DTYPES = [
     DType("complex128", 16, "c", "complex", "Complex128", "Complex128", "complex128"),
 ]
 
-# Order is the ABI: codes 0-4.
+# Order is the ABI: codes 0-8.
 OPERATIONS = [
     Operation("SUM", "SumOp", minus_zero_neutral=True),
     Operation("PROD", "ProductOp"),
     Operation("MAX", "MaxOp", exact=True),
     Operation("MIN", "MinOp", exact=True),
     Operation("LOGADDEXP", "LogAddExpOp"),
+    Operation("NANSUM", "NaNSkippingSumOp", minus_zero_neutral=True),
+    Operation("NANPROD", "NaNSkippingProductOp"),
+    Operation("NANMAX", "NaNSkippingMaxOp", exact=True),
+    Operation("NANMIN", "NaNSkippingMinOp", exact=True),
 ]
 
 _ORDER = "complex values compare by real part, then imaginary part."
@@ -224,6 +228,64 @@ SCANS = [
             example=(">>> mx.logcumsumexp([0, 0])", "array([0.       , 0.6931472], dtype=float32)"),
             dask_example=(">>> mld.logcumsumexp(da.zeros(2, chunks=1)).compute()",
                           "array([0.        , 0.69314718])"),
+        ),
+    ),
+    Scan(
+        "nancumsum", "NANSUM", takes_dtype=True, operation_without_nan="SUM",
+        result_dtypes={"bool": "int32"},
+        dask_ufunc="add", dask_ufunc_kinds="biufcV", dask_total="nansum",
+        doc=ScanDoc(
+            noun="sum, NaN counted as zero", verb=("sum", "summed", "summing"), exclusive_start="0",
+            returns="A new array, with :func:`cumsum`'s dtype: NaN (in complex values, a NaN in either "
+                    "part) counts as 0, as in ``numpy.nancumsum``; on integers and booleans it is "
+                    ":func:`cumsum`.",
+            dask_returns="A lazy ``dask.array.Array`` with the input's chunks and "
+                         ":func:`mlx_lite.nancumsum`'s dtype.",
+            example=(">>> mx.nancumsum([1.0, float('nan'), 2.0])", "array([1., 1., 3.])"),
+            dask_example=(">>> mld.nancumsum(da.from_array([1.0, float('nan'), 2.0], chunks=2)).compute()",
+                          "array([1., 1., 3.])"),
+        ),
+    ),
+    Scan(
+        "nancumprod", "NANPROD", takes_dtype=True, operation_without_nan="PROD",
+        dask_ufunc="multiply", dask_ufunc_kinds="biufcV", dask_total="nanprod",
+        doc=ScanDoc(
+            noun="product, NaN counted as one", verb=("multiply", "multiplied", "multiplying"),
+            exclusive_start="1",
+            returns="A new array of the input's dtype: NaN (in complex values, a NaN in either part) "
+                    "counts as 1, as in ``numpy.nancumprod``; on integers and booleans it is :func:`cumprod`.",
+            dask_returns="A lazy ``dask.array.Array`` of the input's dtype.",
+            example=(">>> mx.nancumprod([2.0, float('nan'), 3.0])", "array([2., 2., 6.])"),
+            dask_example=(">>> mld.nancumprod(da.from_array([2.0, float('nan'), 3.0], chunks=2)).compute()",
+                          "array([2., 2., 6.])"),
+        ),
+    ),
+    Scan(
+        "nancummax", "NANMAX", takes_dtype=False, operation_without_nan="MAX",
+        dask_ufunc="fmax", dask_ufunc_kinds="biuf",
+        doc=ScanDoc(
+            noun="maximum, skipping NaN", verb=("scan", "scanned", "scanning"),
+            exclusive_start="the lowest value of the dtype (-inf, the integer minimum, False)",
+            returns="A new array of the input's dtype, as ``numpy.fmax.accumulate``: NaN is skipped, and "
+                    "an output is NaN only while every element so far is NaN; " + _ORDER,
+            dask_returns="A lazy ``dask.array.Array`` of the input's dtype; NaN is skipped across chunks too.",
+            example=(">>> mx.nancummax([float('nan'), 1.0, float('nan'), 3.0])", "array([nan,  1.,  1.,  3.])"),
+            dask_example=(">>> mld.nancummax(da.from_array([float('nan'), 1.0, float('nan'), 3.0], chunks=2)).compute()",
+                          "array([nan,  1.,  1.,  3.])"),
+        ),
+    ),
+    Scan(
+        "nancummin", "NANMIN", takes_dtype=False, operation_without_nan="MIN",
+        dask_ufunc="fmin", dask_ufunc_kinds="biuf",
+        doc=ScanDoc(
+            noun="minimum, skipping NaN", verb=("scan", "scanned", "scanning"),
+            exclusive_start="the highest value of the dtype (+inf, the integer maximum, True)",
+            returns="A new array of the input's dtype, as ``numpy.fmin.accumulate``: NaN is skipped, and "
+                    "an output is NaN only while every element so far is NaN; " + _ORDER,
+            dask_returns="A lazy ``dask.array.Array`` of the input's dtype; NaN is skipped across chunks too.",
+            example=(">>> mx.nancummin([float('nan'), 3.0, float('nan'), 1.0])", "array([nan,  3.,  3.,  1.])"),
+            dask_example=(">>> mld.nancummin(da.from_array([float('nan'), 3.0, float('nan'), 1.0], chunks=2)).compute()",
+                          "array([nan,  3.,  3.,  1.])"),
         ),
     ),
 ]

@@ -32,6 +32,10 @@ static const char expected_kind[MLXL_DTYPE_COUNT] = {
     EXPORT(MLXL_OP_, MAX) \
     EXPORT(MLXL_OP_, MIN) \
     EXPORT(MLXL_OP_, LOGADDEXP) \
+    EXPORT(MLXL_OP_, NANSUM) \
+    EXPORT(MLXL_OP_, NANPROD) \
+    EXPORT(MLXL_OP_, NANMAX) \
+    EXPORT(MLXL_OP_, NANMIN) \
     EXPORT(MLXL_, BOOL) \
     EXPORT(MLXL_, INT8) \
     EXPORT(MLXL_, INT16) \

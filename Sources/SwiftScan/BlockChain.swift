@@ -1,8 +1,6 @@
 import ScanABI
 import VectorShims
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One scan cut into blocks at fixed positions, shared by several threads in a
 /// single pass over memory.

@@ -77,7 +77,9 @@ public func scan(_ problem: UnsafePointer<mlxl_scan_problem>) -> Int32 {
   let geometry = ScanGeometry(
     input: input, output: output, dimensions: dimensions,
     axis: problem.axis == -1 ? nil : Int(problem.axis),
-    reverse: problem.reverse != 0, inclusive: problem.inclusive != 0, elementSize: Int(size))
+    reverse: problem.reverse != 0, inclusive: problem.inclusive != 0, elementSize: Int(size),
+    includeInitial: problem.include_initial != 0,
+    flatOutputStride: problem.axis == -1 && problem.output_strides.0 != 0 ? Int(problem.output_strides.0) : nil)
   let interrupt = problem.interrupt.map { UnsafeRawPointer($0).assumingMemoryBound(to: Int32.self) }
   return Int32(kernel(geometry, interrupt).rawValue)
 }

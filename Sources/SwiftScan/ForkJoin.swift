@@ -1,9 +1,5 @@
 import ScanABI
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Fork-join: `body(worker)` for every worker in `0..<workers`, worker 0 on
 /// the calling thread, returning when all are done.

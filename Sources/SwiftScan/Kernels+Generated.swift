@@ -139,6 +139,54 @@ func kernel(op: Int32, dtype: Int32) -> Kernel? {
     return kernel(Complex64Element.self, LogAddExpOp<Complex128>.self)
   case (MLXL_OP_LOGADDEXP.rawValue, MLXL_COMPLEX128.rawValue):
     return kernel(Complex128.self, LogAddExpOp<Complex128>.self)
+  case (MLXL_OP_NANSUM.rawValue, MLXL_FLOAT16.rawValue):
+    return kernel(Half.self, NaNSkippingSumOp<Float>.self)
+  case (MLXL_OP_NANSUM.rawValue, MLXL_BFLOAT16.rawValue):
+    return kernel(BFloat16.self, NaNSkippingSumOp<Float>.self)
+  case (MLXL_OP_NANSUM.rawValue, MLXL_FLOAT32.rawValue):
+    return kernel(Float.self, NaNSkippingSumOp<Double>.self)
+  case (MLXL_OP_NANSUM.rawValue, MLXL_FLOAT64.rawValue):
+    return kernel(Double.self, NaNSkippingSumOp<Double>.self)
+  case (MLXL_OP_NANSUM.rawValue, MLXL_COMPLEX64.rawValue):
+    return kernel(Complex64Element.self, NaNSkippingSumOp<Complex128>.self)
+  case (MLXL_OP_NANSUM.rawValue, MLXL_COMPLEX128.rawValue):
+    return kernel(Complex128.self, NaNSkippingSumOp<Complex128>.self)
+  case (MLXL_OP_NANPROD.rawValue, MLXL_FLOAT16.rawValue):
+    return kernel(Half.self, NaNSkippingProductOp<Float>.self)
+  case (MLXL_OP_NANPROD.rawValue, MLXL_BFLOAT16.rawValue):
+    return kernel(BFloat16.self, NaNSkippingProductOp<Float>.self)
+  case (MLXL_OP_NANPROD.rawValue, MLXL_FLOAT32.rawValue):
+    return kernel(Float.self, NaNSkippingProductOp<Double>.self)
+  case (MLXL_OP_NANPROD.rawValue, MLXL_FLOAT64.rawValue):
+    return kernel(Double.self, NaNSkippingProductOp<Double>.self)
+  case (MLXL_OP_NANPROD.rawValue, MLXL_COMPLEX64.rawValue):
+    return kernel(Complex64Element.self, NaNSkippingProductOp<Complex128>.self)
+  case (MLXL_OP_NANPROD.rawValue, MLXL_COMPLEX128.rawValue):
+    return kernel(Complex128.self, NaNSkippingProductOp<Complex128>.self)
+  case (MLXL_OP_NANMAX.rawValue, MLXL_FLOAT16.rawValue):
+    return kernel(Half.self, NaNSkippingMaxOp<Float>.self)
+  case (MLXL_OP_NANMAX.rawValue, MLXL_BFLOAT16.rawValue):
+    return kernel(BFloat16.self, NaNSkippingMaxOp<Float>.self)
+  case (MLXL_OP_NANMAX.rawValue, MLXL_FLOAT32.rawValue):
+    return kernel(ExactFloat.self, NaNSkippingMaxOp<Float>.self)
+  case (MLXL_OP_NANMAX.rawValue, MLXL_FLOAT64.rawValue):
+    return kernel(Double.self, NaNSkippingMaxOp<Double>.self)
+  case (MLXL_OP_NANMAX.rawValue, MLXL_COMPLEX64.rawValue):
+    return kernel(Complex64Element.self, NaNSkippingMaxOp<Complex128>.self)
+  case (MLXL_OP_NANMAX.rawValue, MLXL_COMPLEX128.rawValue):
+    return kernel(Complex128.self, NaNSkippingMaxOp<Complex128>.self)
+  case (MLXL_OP_NANMIN.rawValue, MLXL_FLOAT16.rawValue):
+    return kernel(Half.self, NaNSkippingMinOp<Float>.self)
+  case (MLXL_OP_NANMIN.rawValue, MLXL_BFLOAT16.rawValue):
+    return kernel(BFloat16.self, NaNSkippingMinOp<Float>.self)
+  case (MLXL_OP_NANMIN.rawValue, MLXL_FLOAT32.rawValue):
+    return kernel(ExactFloat.self, NaNSkippingMinOp<Float>.self)
+  case (MLXL_OP_NANMIN.rawValue, MLXL_FLOAT64.rawValue):
+    return kernel(Double.self, NaNSkippingMinOp<Double>.self)
+  case (MLXL_OP_NANMIN.rawValue, MLXL_COMPLEX64.rawValue):
+    return kernel(Complex64Element.self, NaNSkippingMinOp<Complex128>.self)
+  case (MLXL_OP_NANMIN.rawValue, MLXL_COMPLEX128.rawValue):
+    return kernel(Complex128.self, NaNSkippingMinOp<Complex128>.self)
   default: return nil
   }
 }

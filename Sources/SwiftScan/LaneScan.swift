@@ -119,7 +119,7 @@ enum LaneScan<Tiles: TileScanner> {
       }
       for index in 0..<count {
         let value = Operation.combine(
-          local[index], rowInput.load(fromByteOffset: index &* tile.lane.inputStride, as: Element.self).widened)
+          local[index], Operation.lift(rowInput.load(fromByteOffset: index &* tile.lane.inputStride, as: Element.self).widened))
         local[index] = value
         if writing {
           rowOutput.storeBytes(

@@ -175,7 +175,7 @@ extension TileScanner {
   ) {
     let source = input.assumingMemoryBound(to: Element.self)
     for index in 0..<count {
-      let value = Operation.combine(local[index], source[index].widened)
+      let value = Operation.combine(local[index], Operation.lift(source[index].widened))
       local[index] = value
       output?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[index], value)),
@@ -188,7 +188,7 @@ extension TileScanner {
   ) {
     let size = MemoryLayout<Element>.stride
     for index in 0..<count {
-      let value = input.load(fromByteOffset: index &* size, as: Element.self).widened
+      let value = Operation.lift(input.load(fromByteOffset: index &* size, as: Element.self).widened)
       output.storeBytes(of: Element(narrowing: Operation.combine(carry, value)), toByteOffset: index &* size, as: Element.self)
     }
   }
@@ -201,7 +201,7 @@ extension TileScanner {
     var sequence = 0
     for index in 0..<count {
       let offset = index &* step &* MemoryLayout<Element>.stride
-      let value = Operation.combine(totals[sequence], input.load(fromByteOffset: offset, as: Element.self).widened)
+      let value = Operation.combine(totals[sequence], Operation.lift(input.load(fromByteOffset: offset, as: Element.self).widened))
       totals[sequence] = value
       output?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[sequence], value)), toByteOffset: offset, as: Element.self)
@@ -238,7 +238,7 @@ where Operation.Value == Element.Accumulator {
 
   @inline(__always)
   static func load(_ base: UnsafeRawPointer, _ index: Int, _ stride: Int) -> Value {
-    base.load(fromByteOffset: index &* stride, as: Element.self).widened
+    Operation.lift(base.load(fromByteOffset: index &* stride, as: Element.self).widened)
   }
 
   @inline(__always)

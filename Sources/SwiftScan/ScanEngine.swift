@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Runs a whole scan: picks the loop shape for the geometry, splits the work
 /// across threads, and owns the scratch memory.
@@ -34,7 +30,10 @@ public enum TiledScanEngine<Tiles: TileScanner> {
   ) -> Outcome {
     let interrupt = Interrupt(flag: flag)
     let total = geometry.elementCount
-    if total == 0 { return .done }
+    if total == 0 {
+      if geometry.includesInitial { writeStarts(geometry) }
+      return .done
+    }
     let threads = min(maximumThreads ?? ThreadBudget.maximum, ThreadBudget.threads(for: total))
     if !geometry.inclusive && geometry.isInPlace {
       // Shifting while scanning would overwrite inputs not yet read: scan
@@ -74,7 +73,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     geometry.elementCount &* MemoryLayout<Element>.stride >= streamingThreshold && !geometry.isInPlace
   }
 
-  static func seed(_ inclusive: Bool) -> Value { inclusive ? Operation.neutral : Operation.exclusiveStart }
+  static func seed(_ inclusive: Bool) -> Value { inclusive ? Operation.neutral : Operation.exclusiveSeed }
 
   /// The line for batch offsets, shifted for an exclusive scan (after writing its first output).
   static func line(_ geometry: ScanGeometry, inputOffset: Int, outputOffset: Int) -> Line {
@@ -83,10 +82,10 @@ public enum TiledScanEngine<Tiles: TileScanner> {
       input: geometry.input + inputOffset, inputStride: scanned.inputStride,
       output: geometry.output + outputOffset, outputStride: scanned.outputStride,
       count: scanned.count, blockSize: Lines.blockSize, streaming: streams(geometry))
-    if !geometry.inclusive {
+    if geometry.writesStart {
       line.output.storeBytes(of: Element(narrowing: Operation.exclusiveStart), as: Element.self)
       line.output += scanned.outputStride
-      line.count &-= 1
+      if !geometry.inclusive { line.count &-= 1 }
     }
     return line
   }
@@ -104,7 +103,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
         ForkJoin.run(workers: workers) { worker in
           let lines = share(of: lineCount, worker: worker, workers: workers)
           outcomes[worker] = withScratch { scratch in
-            if let rows = geometry.shortRows, geometry.inclusive {
+            if let rows = geometry.shortRows, !geometry.writesStart {
               // Rows of one tile or less, evenly spaced: a batch of rows per call.
               let scanned = geometry.scanned
               var row = lines.lowerBound
@@ -179,7 +178,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     let items = outerCount &* tilesPerRow
     var scanned = geometry.scanned
     var output = geometry.output
-    if !geometry.inclusive {
+    if geometry.writesStart {
       // The shift: the first row is the identity, the rest the inclusive scan moved down one.
       var walker = BatchWalker(outer, startingAt: 0)
       for _ in 0..<outerCount {
@@ -187,7 +186,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
         walker.advance()
       }
       output += scanned.outputStride
-      scanned.count &-= 1
+      if !geometry.inclusive { scanned.count &-= 1 }
     }
     if scanned.count == 0 { return .done }
     let seed = seed(geometry.inclusive)
@@ -255,6 +254,16 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     return outcomes.first { $0 != .done } ?? .done
   }
 
+  /// An empty scanned axis with `includesInitial`: each line's one output is the start.
+  static func writeStarts(_ geometry: ScanGeometry) {
+    let start = Element(narrowing: Operation.exclusiveStart)
+    var walker = BatchWalker(geometry.batch, startingAt: 0)
+    for _ in 0..<BatchWalker.lineCount(geometry.batch) {
+      (geometry.output + walker.outputOffset).storeBytes(of: start, as: Element.self)
+      walker.advance()
+    }
+  }
+
   // MARK: - In place
 
   /// Turns an inclusive scan in place into the exclusive one: each line moves
@@ -263,6 +272,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
   /// element becomes `exclusiveStart`.
   static func shiftInPlace(_ geometry: ScanGeometry) {
     let start = Operation.exclusiveStart
+    let seed = Operation.exclusiveSeed
     let stride = geometry.scanned.outputStride
     let count = geometry.carriesAcrossBatch ? geometry.elementCount : geometry.scanned.count
     let lineCount = geometry.carriesAcrossBatch ? 1 : BatchWalker.lineCount(geometry.batch)
@@ -273,7 +283,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
       while index > 0 {
         let previous = base.load(fromByteOffset: (index &- 1) &* stride, as: Element.self).widened
         base.storeBytes(
-          of: Element(narrowing: Operation.combine(start, previous)), toByteOffset: index &* stride, as: Element.self)
+          of: Element(narrowing: Operation.combine(seed, previous)), toByteOffset: index &* stride, as: Element.self)
         index &-= 1
       }
       base.storeBytes(of: Element(narrowing: start), as: Element.self)
@@ -289,10 +299,10 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     let scanned = geometry.scanned
     var output = geometry.output
     var remaining = geometry.elementCount
-    if !geometry.inclusive {
+    if geometry.writesStart {
       output.storeBytes(of: Element(narrowing: Operation.exclusiveStart), as: Element.self)
       output += scanned.outputStride
-      remaining &-= 1
+      if !geometry.inclusive { remaining &-= 1 }
     }
     var carry = seed(geometry.inclusive)
     return withScratch { scratch in

@@ -43,6 +43,13 @@ public struct ScanGeometry {
   /// and the output one dense sequence.
   var carriesAcrossBatch: Bool
   var inclusive: Bool
+  /// The output holds one element more along the scan, the exclusive start,
+  /// first in scan order: written, then the output moves one step on, as for
+  /// an exclusive scan, but every input element is still scanned.
+  var includesInitial = false
+
+  /// The output moves one step on after its first element (the start).
+  var writesStart: Bool { !inclusive || includesInitial }
 
   /// The scan reads and writes the very same elements: a scan in place.
   var isInPlace: Bool {
@@ -61,18 +68,26 @@ public struct ScanGeometry {
   var elementCount: Int { batch.reduce(scanned.count) { $0 &* $1.count } }
 
   /// The scan of `dimensions[axis]`, or, with `axis == nil`, of all of them as
-  /// one sequence in C order written to a dense 1-D output of `elementSize`-byte elements.
+  /// one sequence in C order written to a 1-D output whose elements are
+  /// `flatOutputStride` bytes apart (`elementSize`: dense). With
+  /// `includeInitial`, the output has one element more along the scan.
   init(
     input: UnsafeRawPointer, output: UnsafeMutableRawPointer, dimensions: [Dimension],
-    axis: Int?, reverse: Bool, inclusive: Bool, elementSize: Int
+    axis: Int?, reverse: Bool, inclusive: Bool, elementSize: Int,
+    includeInitial: Bool = false, flatOutputStride: Int? = nil
   ) {
     self.input = input
     self.output = output
     self.inclusive = inclusive
+    self.includesInitial = includeInitial && inclusive
+    // Reversed, the start is the last output: the walk begins one step further on.
+    let startsLast = reverse && includesInitial
     guard let axis else {
-      // Flattened: the output is dense in C order, whatever strides were
-      // passed for it. Fold neighbours in C order, never reorder.
-      var denseStride = elementSize
+      // Flattened: the output is one sequence in C order, whatever strides
+      // were passed for it. Fold neighbours in C order, never reorder.
+      let flatStride = flatOutputStride ?? elementSize
+      if startsLast && !dimensions.contains(where: { $0.count == 0 }) { self.output += flatStride }
+      var denseStride = flatStride
       var flat = dimensions
       for index in flat.indices.reversed() {
         flat[index].outputStride = denseStride
@@ -87,7 +102,7 @@ public struct ScanGeometry {
         }
       }
       if dimensions.contains(where: { $0.count == 0 }) { folded = [Dimension(count: 0, inputStride: 0, outputStride: 0)] }
-      if folded.isEmpty { folded = [Dimension(count: 1, inputStride: elementSize, outputStride: elementSize)] }
+      if folded.isEmpty { folded = [Dimension(count: 1, inputStride: elementSize, outputStride: flatStride)] }
       scanned = folded.removeLast()
       batch = folded
       carriesAcrossBatch = !batch.isEmpty
@@ -114,6 +129,7 @@ public struct ScanGeometry {
     }
     batch = folded
     carriesAcrossBatch = false
+    if startsLast && scanned.count > 0 { self.output += scanned.outputStride }
     if reverse { Self.reverse(&scanned, input: &self.input, output: &self.output) }
   }
 

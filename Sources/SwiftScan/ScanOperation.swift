@@ -17,11 +17,21 @@ public protocol ScanOperation {
   /// The first element of an exclusive scan: the identity as MLX writes it
   /// (`+0.0` for sums, where the bitwise neutral element is `-0.0`).
   static var exclusiveStart: Value { get }
+  /// What an exclusive scan's second output starts from: `exclusiveStart ⊕ x₀`
+  /// for sums (so `[-0.0]` gives `+0.0` there, as in MLX), but the neutral
+  /// element where the start is not one (the NaN-skipping maximum starts from
+  /// -inf, yet its exclusive scan is the inclusive one shifted).
+  static var exclusiveSeed: Value { get }
   static func combine(_ running: Value, _ next: Value) -> Value
+  /// An element as the scan reads it, before any combine: itself, but for the
+  /// NaN-skipping scans, which read a NaN as nothing (0 for sums, 1 for products).
+  static func lift(_ element: Value) -> Value
 }
 
 extension ScanOperation {
   @inline(__always) public static var exclusiveStart: Value { neutral }
+  @inline(__always) public static var exclusiveSeed: Value { exclusiveStart }
+  @inline(__always) public static func lift(_ element: Value) -> Value { element }
 }
 
 /// Running sum: `cumsum`.

@@ -658,7 +658,7 @@ extension UInt64: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   }
 }
 
-extension Float: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {
+extension Float: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered, ScanVectorNaNSkipping {
   @inlinable @inline(__always)
   public static func pairsShifted(_ v: SIMD8<Float>, fill f: SIMD8<Float>) -> SIMD8<Float> { mlxl_pairs_shifted_float8(v, f) }
   @inlinable @inline(__always)
@@ -714,21 +714,39 @@ extension Float: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, S
   public static func maximum(_ running: SIMD8<Float>, _ next: SIMD8<Float>) -> SIMD8<Float> { mlxl_maximum_float8(running, next) }
   @inlinable @inline(__always)
   public static func minimum(_ running: SIMD8<Float>, _ next: SIMD8<Float>) -> SIMD8<Float> { mlxl_minimum_float8(running, next) }
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: SIMD8<Float>, with r: Float) -> SIMD8<Float> { mlxl_replacing_nan_float8(v, SIMD8<Float>(repeating: r)) }
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: SIMD8<Float>, _ next: SIMD8<Float>) -> SIMD8<Float> { mlxl_nan_maximum_float8(running, next) }
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: SIMD8<Float>, _ next: SIMD8<Float>) -> SIMD8<Float> { mlxl_nan_minimum_float8(running, next) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { mlxl_sum_float4(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { mlxl_product_float4(a, b) }
   @inlinable @inline(__always)
   public static func maximum(_ running: SIMD4<Float>, _ next: SIMD4<Float>) -> SIMD4<Float> { mlxl_maximum_float4(running, next) }
   @inlinable @inline(__always)
   public static func minimum(_ running: SIMD4<Float>, _ next: SIMD4<Float>) -> SIMD4<Float> { mlxl_minimum_float4(running, next) }
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: SIMD4<Float>, with r: Float) -> SIMD4<Float> { mlxl_replacing_nan_float4(v, SIMD4<Float>(repeating: r)) }
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: SIMD4<Float>, _ next: SIMD4<Float>) -> SIMD4<Float> { mlxl_nan_maximum_float4(running, next) }
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: SIMD4<Float>, _ next: SIMD4<Float>) -> SIMD4<Float> { mlxl_nan_minimum_float4(running, next) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { mlxl_sum_float2(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { mlxl_product_float2(a, b) }
   @inlinable @inline(__always)
   public static func maximum(_ running: SIMD2<Float>, _ next: SIMD2<Float>) -> SIMD2<Float> { mlxl_maximum_float2(running, next) }
   @inlinable @inline(__always)
   public static func minimum(_ running: SIMD2<Float>, _ next: SIMD2<Float>) -> SIMD2<Float> { mlxl_minimum_float2(running, next) }
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: SIMD2<Float>, with r: Float) -> SIMD2<Float> { mlxl_replacing_nan_float2(v, SIMD2<Float>(repeating: r)) }
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: SIMD2<Float>, _ next: SIMD2<Float>) -> SIMD2<Float> { mlxl_nan_maximum_float2(running, next) }
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: SIMD2<Float>, _ next: SIMD2<Float>) -> SIMD2<Float> { mlxl_nan_minimum_float2(running, next) }
 }
 
-extension Double: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered {
+extension Double: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, ScanVectorOrdered, ScanVectorNaNSkipping {
   @inlinable @inline(__always)
   public static func pairsShifted(_ v: SIMD8<Double>, fill f: SIMD8<Double>) -> SIMD8<Double> { mlxl_pairs_shifted_double8(v, f) }
   @inlinable @inline(__always)
@@ -784,16 +802,34 @@ extension Double: ScanVectorLanes, ScanVectorSummable, ScanVectorMultiplicable, 
   public static func maximum(_ running: SIMD8<Double>, _ next: SIMD8<Double>) -> SIMD8<Double> { mlxl_maximum_double8(running, next) }
   @inlinable @inline(__always)
   public static func minimum(_ running: SIMD8<Double>, _ next: SIMD8<Double>) -> SIMD8<Double> { mlxl_minimum_double8(running, next) }
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: SIMD8<Double>, with r: Double) -> SIMD8<Double> { mlxl_replacing_nan_double8(v, SIMD8<Double>(repeating: r)) }
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: SIMD8<Double>, _ next: SIMD8<Double>) -> SIMD8<Double> { mlxl_nan_maximum_double8(running, next) }
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: SIMD8<Double>, _ next: SIMD8<Double>) -> SIMD8<Double> { mlxl_nan_minimum_double8(running, next) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { mlxl_sum_double4(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { mlxl_product_double4(a, b) }
   @inlinable @inline(__always)
   public static func maximum(_ running: SIMD4<Double>, _ next: SIMD4<Double>) -> SIMD4<Double> { mlxl_maximum_double4(running, next) }
   @inlinable @inline(__always)
   public static func minimum(_ running: SIMD4<Double>, _ next: SIMD4<Double>) -> SIMD4<Double> { mlxl_minimum_double4(running, next) }
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: SIMD4<Double>, with r: Double) -> SIMD4<Double> { mlxl_replacing_nan_double4(v, SIMD4<Double>(repeating: r)) }
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: SIMD4<Double>, _ next: SIMD4<Double>) -> SIMD4<Double> { mlxl_nan_maximum_double4(running, next) }
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: SIMD4<Double>, _ next: SIMD4<Double>) -> SIMD4<Double> { mlxl_nan_minimum_double4(running, next) }
   @inlinable @inline(__always) public static func sum(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { mlxl_sum_double2(a, b) }
   @inlinable @inline(__always) public static func product(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> { mlxl_product_double2(a, b) }
   @inlinable @inline(__always)
   public static func maximum(_ running: SIMD2<Double>, _ next: SIMD2<Double>) -> SIMD2<Double> { mlxl_maximum_double2(running, next) }
   @inlinable @inline(__always)
   public static func minimum(_ running: SIMD2<Double>, _ next: SIMD2<Double>) -> SIMD2<Double> { mlxl_minimum_double2(running, next) }
+  @inlinable @inline(__always)
+  public static func replacingNaN(_ v: SIMD2<Double>, with r: Double) -> SIMD2<Double> { mlxl_replacing_nan_double2(v, SIMD2<Double>(repeating: r)) }
+  @inlinable @inline(__always)
+  public static func nanMaximum(_ running: SIMD2<Double>, _ next: SIMD2<Double>) -> SIMD2<Double> { mlxl_nan_maximum_double2(running, next) }
+  @inlinable @inline(__always)
+  public static func nanMinimum(_ running: SIMD2<Double>, _ next: SIMD2<Double>) -> SIMD2<Double> { mlxl_nan_minimum_double2(running, next) }
 }

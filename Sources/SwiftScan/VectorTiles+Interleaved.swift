@@ -53,7 +53,7 @@ extension VectorTiles {
     var previous = n
     var index = 0
     while index &+ 8 <= count {
-      let v = Element.widen(loadOctet(source, index, step: 1))
+      let v = lifted(loadOctet(source, index, step: 1))
       var local = Operation.combine(Value.shiftedUp(v, fill: n, by: period), v)
       if 2 &* period < 8 { local = Operation.combine(Value.shiftedUp(local, fill: n, by: 2 &* period), local) }
       local = Operation.combine(Value.periodCarry(previous, period: period), local)
@@ -69,7 +69,7 @@ extension VectorTiles {
     while index < count {
       let sequence = index % period
       let offset = index &* size
-      let value = Operation.combine(totals[sequence], source.load(fromByteOffset: offset, as: Element.self).widened)
+      let value = Operation.combine(totals[sequence], Operation.lift(source.load(fromByteOffset: offset, as: Element.self).widened))
       totals[sequence] = value
       target?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[sequence], value)), toByteOffset: offset, as: Element.self)

@@ -34,6 +34,10 @@ public protocol ScanVectorLanes: SIMDScalar {
 
 /// An operation with a lane-wise form on eight-, four- and two-lane vectors.
 public protocol VectorScanOperation: ScanOperation where Value: ScanVectorLanes {
+  /// `lift` lane by lane (the identity but for the NaN-skipping scans).
+  static func lift(_ v: SIMD8<Value>) -> SIMD8<Value>
+  static func lift(_ v: SIMD4<Value>) -> SIMD4<Value>
+  static func lift(_ v: SIMD2<Value>) -> SIMD2<Value>
   /// `combine` applied lane by lane.
   static func combine(_ running: SIMD8<Value>, _ next: SIMD8<Value>) -> SIMD8<Value>
   static func combine(_ running: SIMD4<Value>, _ next: SIMD4<Value>) -> SIMD4<Value>
@@ -57,6 +61,12 @@ public protocol ScanVectorOrdered: ScanOrdered & ScanVectorLanes {
   static func minimum(_ running: SIMD4<Self>, _ next: SIMD4<Self>) -> SIMD4<Self>
   static func maximum(_ running: SIMD2<Self>, _ next: SIMD2<Self>) -> SIMD2<Self>
   static func minimum(_ running: SIMD2<Self>, _ next: SIMD2<Self>) -> SIMD2<Self>
+}
+
+extension VectorScanOperation {
+  @inline(__always) public static func lift(_ v: SIMD8<Value>) -> SIMD8<Value> { v }
+  @inline(__always) public static func lift(_ v: SIMD4<Value>) -> SIMD4<Value> { v }
+  @inline(__always) public static func lift(_ v: SIMD2<Value>) -> SIMD2<Value> { v }
 }
 
 // The conformances, and each type's lane-wise operations, are generated
@@ -184,6 +194,17 @@ where Operation.Value == Element.Accumulator {
     return first & 15 == 0
   }
 
+  /// Eight stored elements as the scan reads them: widened, then lifted
+  /// (`ScanOperation.lift`: a NaN-skipping scan's NaN becomes its neutral element).
+  @_transparent
+  static func lifted(_ stored: StoredOctet) -> Octet { Operation.lift(Element.widen(stored)) }
+
+  /// Four elements at `address`, widened and lifted.
+  @_transparent
+  static func liftedQuad(from address: UnsafeRawPointer) -> Vector {
+    Operation.lift(Element.loadWidened(from: address) as Vector)
+  }
+
   /// The inclusive prefix of eight lanes in three steps: within each pair of
   /// lanes, then each quad's first pair into its second, then the first
   /// quad's total into the second quad. The grouping is fixed, whatever the
@@ -196,7 +217,7 @@ where Operation.Value == Element.Accumulator {
   @_transparent
   static func prefix(_ stored: StoredOctet) -> Octet {
     let n = Octet(repeating: Operation.neutral)
-    let v = Element.widen(stored)
+    let v = lifted(stored)
     let pairs = Operation.combine(Value.pairsShifted(v, fill: n), v)
     let quads = Operation.combine(Value.quadsShifted(pairs, fill: n), pairs)
     return Operation.combine(Value.halvesShifted(quads, fill: n), quads)
@@ -207,8 +228,8 @@ where Operation.Value == Element.Accumulator {
   /// Two elements in scan order from `index` (as `load`, for pairs).
   @_transparent
   static func loadPair(_ base: UnsafeRawPointer, _ index: Int, step: Int) -> Pair {
-    if step > 0 { return Element.loadWidened(from: base + index &* size) }
-    let memoryOrder: Pair = Element.loadWidened(from: base - (index &+ 1) &* size)
+    if step > 0 { return Operation.lift(Element.loadWidened(from: base + index &* size) as Pair) }
+    let memoryOrder = Operation.lift(Element.loadWidened(from: base - (index &+ 1) &* size) as Pair)
     return Pair(memoryOrder[1], memoryOrder[0])
   }
 
@@ -271,7 +292,7 @@ where Operation.Value == Element.Accumulator {
       index = count
       for position in 0..<count {
         let offset = position &* step &* size
-        local = Operation.combine(local, source.load(fromByteOffset: offset, as: Element.self).widened)
+        local = Operation.combine(local, Operation.lift(source.load(fromByteOffset: offset, as: Element.self).widened))
         target?.storeBytes(of: Element(narrowing: Operation.combine(carry, local)), toByteOffset: offset, as: Element.self)
       }
       return local
@@ -323,7 +344,7 @@ where Operation.Value == Element.Accumulator {
     }
     while index < count {
       let offset = index &* step &* size
-      local = Operation.combine(local, source.load(fromByteOffset: offset, as: Element.self).widened)
+      local = Operation.combine(local, Operation.lift(source.load(fromByteOffset: offset, as: Element.self).widened))
       target?.storeBytes(of: Element(narrowing: Operation.combine(carry, local)), toByteOffset: offset, as: Element.self)
       index &+= 1
     }
@@ -386,7 +407,7 @@ where Operation.Value == Element.Accumulator {
       let n = Octet(repeating: Operation.neutral)
       let base = Octet(repeating: carry)
       while index &+ 8 <= elements {
-        let v = Element.widen(loadOctet(input, index, step: 1))
+        let v = lifted(loadOctet(input, index, step: 1))
         var local = Operation.combine(Value.pairsShifted(v, fill: n), v)
         if count == 4 { local = Operation.combine(Value.quadsShifted(local, fill: n), local) }
         storeOctet(Operation.combine(base, local), output, index, step: 1)
@@ -425,7 +446,7 @@ where Operation.Value == Element.Accumulator {
     while index &+ 8 <= count {
       let value = Operation.combine(
         (locals + index &* valueSize).loadUnaligned(as: Octet.self),
-        Element.widen(loadOctet(input, index, step: 1)))
+        lifted(loadOctet(input, index, step: 1)))
       (locals + index &* valueSize).storeBytes(of: value, as: Octet.self)
       if let output {
         storeOctet(
@@ -436,7 +457,7 @@ where Operation.Value == Element.Accumulator {
     }
     while index < count {
       let value = Operation.combine(
-        local[index], input.load(fromByteOffset: index &* size, as: Element.self).widened)
+        local[index], Operation.lift(input.load(fromByteOffset: index &* size, as: Element.self).widened))
       local[index] = value
       output?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[index], value)), toByteOffset: index &* size, as: Element.self)
@@ -449,11 +470,11 @@ where Operation.Value == Element.Accumulator {
     let base = Octet(repeating: carry)
     var index = 0
     while index &+ 8 <= count {
-      storeOctet(Operation.combine(base, Element.widen(loadOctet(input, index, step: 1))), output, index, step: 1)
+      storeOctet(Operation.combine(base, lifted(loadOctet(input, index, step: 1))), output, index, step: 1)
       index &+= 8
     }
     while index < count {
-      let value = input.load(fromByteOffset: index &* size, as: Element.self).widened
+      let value = Operation.lift(input.load(fromByteOffset: index &* size, as: Element.self).widened)
       output.storeBytes(of: Element(narrowing: Operation.combine(carry, value)), toByteOffset: index &* size, as: Element.self)
       index &+= 1
     }
@@ -477,8 +498,8 @@ where Operation.Value == Element.Accumulator {
     for half in 0..<2 {
       let offset = half &* 4 &* size
       let columns = transpose(
-        Element.loadWidened(from: input + offset), Element.loadWidened(from: in1 + offset),
-        Element.loadWidened(from: in2 + offset), Element.loadWidened(from: in3 + offset))
+        liftedQuad(from: input + offset), liftedQuad(from: in1 + offset),
+        liftedQuad(from: in2 + offset), liftedQuad(from: in3 + offset))
       running = Operation.combine(running, columns.0)
       let c0 = Operation.combine(base, running)
       running = Operation.combine(running, columns.1)
@@ -519,10 +540,10 @@ where Operation.Value == Element.Accumulator {
     var local = Operation.neutral
     var index = 0
     while index &+ 32 <= count {
-      let v0 = Element.widen(loadOctet(source, index, step: step))
-      let v1 = Element.widen(loadOctet(source, index &+ 8, step: step))
-      let v2 = Element.widen(loadOctet(source, index &+ 16, step: step))
-      let v3 = Element.widen(loadOctet(source, index &+ 24, step: step))
+      let v0 = lifted(loadOctet(source, index, step: step))
+      let v1 = lifted(loadOctet(source, index &+ 8, step: step))
+      let v2 = lifted(loadOctet(source, index &+ 16, step: step))
+      let v3 = lifted(loadOctet(source, index &+ 24, step: step))
       // Lanes (v0 p0, v0 p1, v1 p0, v1 p1, v0 p2, v0 p3, v1 p2, v1 p3), pN the Nth pair's combine.
       let pairs01 = Operation.combine(Value.evenLanes(v0, v1), Value.oddLanes(v0, v1))
       let pairs23 = Operation.combine(Value.evenLanes(v2, v3), Value.oddLanes(v2, v3))
@@ -539,7 +560,7 @@ where Operation.Value == Element.Accumulator {
     }
     while index < count {
       let offset = index &* step &* size
-      local = Operation.combine(local, source.load(fromByteOffset: offset, as: Element.self).widened)
+      local = Operation.combine(local, Operation.lift(source.load(fromByteOffset: offset, as: Element.self).widened))
       index &+= 1
     }
     return local

@@ -1,10 +1,6 @@
 import ScanABI
 import Synchronization
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Worker threads started once and kept for the life of the process, so that
 /// a parallel scan costs a wake-up rather than a `pthread_create` and a

@@ -31,7 +31,7 @@ OPTIONAL_DTYPES: Dict[str, str] = {
 }
 
 #: The public scans, in order.
-SCANS: Tuple[str, ...] = ('cumsum', 'cumprod', 'cummax', 'cummin', 'logcumsumexp')
+SCANS: Tuple[str, ...] = ('cumsum', 'cumprod', 'cummax', 'cummin', 'logcumsumexp', 'nancumsum', 'nancumprod', 'nancummax', 'nancummin')
 
 #: The ABI code of the operation each scan runs.
 OPERATION_CODES: Dict[str, int] = {
@@ -40,6 +40,10 @@ OPERATION_CODES: Dict[str, int] = {
     'cummax': 2,
     'cummin': 3,
     'logcumsumexp': 4,
+    'nancumsum': 5,
+    'nancumprod': 6,
+    'nancummax': 7,
+    'nancummin': 8,
 }
 
 #: The ABI code of the operation each scan runs on each of its result dtypes
@@ -50,6 +54,10 @@ KERNEL_OPERATIONS: Dict[str, Dict[str, int]] = {
     'cummax': {'bool': 2, 'int8': 2, 'int16': 2, 'int32': 2, 'int64': 2, 'uint8': 2, 'uint16': 2, 'uint32': 2, 'uint64': 2, 'float16': 2, 'bfloat16': 2, 'float32': 2, 'float64': 2, 'complex64': 2, 'complex128': 2},
     'cummin': {'bool': 3, 'int8': 3, 'int16': 3, 'int32': 3, 'int64': 3, 'uint8': 3, 'uint16': 3, 'uint32': 3, 'uint64': 3, 'float16': 3, 'bfloat16': 3, 'float32': 3, 'float64': 3, 'complex64': 3, 'complex128': 3},
     'logcumsumexp': {'float32': 4, 'float16': 4, 'bfloat16': 4, 'float64': 4, 'complex64': 4, 'complex128': 4},
+    'nancumsum': {'int32': 0, 'int8': 0, 'int16': 0, 'int64': 0, 'uint8': 0, 'uint16': 0, 'uint32': 0, 'uint64': 0, 'float16': 5, 'bfloat16': 5, 'float32': 5, 'float64': 5, 'complex64': 5, 'complex128': 5},
+    'nancumprod': {'bool': 1, 'int8': 1, 'int16': 1, 'int32': 1, 'int64': 1, 'uint8': 1, 'uint16': 1, 'uint32': 1, 'uint64': 1, 'float16': 6, 'bfloat16': 6, 'float32': 6, 'float64': 6, 'complex64': 6, 'complex128': 6},
+    'nancummax': {'bool': 2, 'int8': 2, 'int16': 2, 'int32': 2, 'int64': 2, 'uint8': 2, 'uint16': 2, 'uint32': 2, 'uint64': 2, 'float16': 7, 'bfloat16': 7, 'float32': 7, 'float64': 7, 'complex64': 7, 'complex128': 7},
+    'nancummin': {'bool': 3, 'int8': 3, 'int16': 3, 'int32': 3, 'int64': 3, 'uint8': 3, 'uint16': 3, 'uint32': 3, 'uint64': 3, 'float16': 8, 'bfloat16': 8, 'float32': 8, 'float64': 8, 'complex64': 8, 'complex128': 8},
 }
 
 #: MLX's result dtype of each scan, by input dtype name, where it is not the input's own.
@@ -59,10 +67,14 @@ RESULT_DTYPES: Dict[str, Dict[str, str]] = {
     'cummax': {},
     'cummin': {},
     'logcumsumexp': {'bool': 'float32', 'int8': 'float32', 'int16': 'float32', 'int32': 'float32', 'int64': 'float32', 'uint8': 'float32', 'uint16': 'float32', 'uint32': 'float32', 'uint64': 'float32'},
+    'nancumsum': {'bool': 'int32'},
+    'nancumprod': {},
+    'nancummax': {},
+    'nancummin': {},
 }
 
 #: The scans that take ``dtype=``.
-TAKES_DTYPE: FrozenSet[str] = frozenset(['cumprod', 'cumsum'])
+TAKES_DTYPE: FrozenSet[str] = frozenset(['cumprod', 'cumsum', 'nancumprod', 'nancumsum'])
 
 #: MLX's other names of scans.
 ALIASES: Dict[str, str] = {
@@ -78,10 +90,14 @@ DASK_TOTALS: Dict[str, Optional[str]] = {
     'cummax': 'max',
     'cummin': 'min',
     'logcumsumexp': None,
+    'nancumsum': 'nansum',
+    'nancumprod': 'nanprod',
+    'nancummax': None,
+    'nancummin': None,
 }
 
 #: The scans whose exact neutral element on floats is -0.0 (an exclusive scan starts from +0.0).
-MINUS_ZERO_NEUTRAL: FrozenSet[str] = frozenset(['cumsum'])
+MINUS_ZERO_NEUTRAL: FrozenSet[str] = frozenset(['cumsum', 'nancumsum'])
 
 #: The NumPy ufunc mlx_lite.dask combines chunks with, and the result dtype
 #: kinds it is used for (None, or another kind: mlx_lite's own scan of the pair).
@@ -91,4 +107,8 @@ DASK_UFUNCS: Dict[str, Tuple[Optional[str], str]] = {
     'cummax': ('maximum', 'biuf'),
     'cummin': ('minimum', 'biuf'),
     'logcumsumexp': ('logaddexp', 'f'),
+    'nancumsum': ('add', 'biufcV'),
+    'nancumprod': ('multiply', 'biufcV'),
+    'nancummax': ('fmax', 'biuf'),
+    'nancummin': ('fmin', 'biuf'),
 }

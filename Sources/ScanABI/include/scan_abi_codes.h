@@ -10,7 +10,11 @@ typedef enum {
     MLXL_OP_MAX = 2,
     MLXL_OP_MIN = 3,
     MLXL_OP_LOGADDEXP = 4,
-    MLXL_OP_COUNT = 5
+    MLXL_OP_NANSUM = 5,
+    MLXL_OP_NANPROD = 6,
+    MLXL_OP_NANMAX = 7,
+    MLXL_OP_NANMIN = 8,
+    MLXL_OP_COUNT = 9
 } mlxl_op;
 
 /* How the elements are stored, in native byte order. */

@@ -26,6 +26,14 @@ MLXL_SHIM mlxl_float8 mlxl_maximum_float8(const mlxl_float8 running, const mlxl_
 MLXL_SHIM mlxl_float8 mlxl_minimum_float8(const mlxl_float8 running, const mlxl_float8 next) {
     return ((running < next) | (running != running)) ? running : next;
 }
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_float8 mlxl_replacing_nan_float8(const mlxl_float8 v, const mlxl_float8 with) { return (v != v) ? with : v; }
+MLXL_SHIM mlxl_float8 mlxl_nan_maximum_float8(const mlxl_float8 running, const mlxl_float8 next) {
+    return ((running > next) | (next != next)) ? running : next;
+}
+MLXL_SHIM mlxl_float8 mlxl_nan_minimum_float8(const mlxl_float8 running, const mlxl_float8 next) {
+    return ((running < next) | (next != next)) ? running : next;
+}
 MLXL_SHIM mlxl_double8 mlxl_sum_double8(const mlxl_double8 a, const mlxl_double8 b) { return a + b; }
 MLXL_SHIM mlxl_double8 mlxl_product_double8(const mlxl_double8 a, const mlxl_double8 b) { return a * b; }
 MLXL_SHIM mlxl_double8 mlxl_maximum_double8(const mlxl_double8 running, const mlxl_double8 next) {
@@ -33,6 +41,14 @@ MLXL_SHIM mlxl_double8 mlxl_maximum_double8(const mlxl_double8 running, const ml
 }
 MLXL_SHIM mlxl_double8 mlxl_minimum_double8(const mlxl_double8 running, const mlxl_double8 next) {
     return ((running < next) | (running != running)) ? running : next;
+}
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_double8 mlxl_replacing_nan_double8(const mlxl_double8 v, const mlxl_double8 with) { return (v != v) ? with : v; }
+MLXL_SHIM mlxl_double8 mlxl_nan_maximum_double8(const mlxl_double8 running, const mlxl_double8 next) {
+    return ((running > next) | (next != next)) ? running : next;
+}
+MLXL_SHIM mlxl_double8 mlxl_nan_minimum_double8(const mlxl_double8 running, const mlxl_double8 next) {
+    return ((running < next) | (next != next)) ? running : next;
 }
 MLXL_SHIM mlxl_double8 mlxl_widen_float8(const mlxl_float8 v) { return __builtin_convertvector(v, mlxl_double8); }
 MLXL_SHIM mlxl_float8 mlxl_narrow_double8(const mlxl_double8 v) { return __builtin_convertvector(v, mlxl_float8); }
@@ -46,6 +62,14 @@ MLXL_SHIM mlxl_float4 mlxl_maximum_float4(const mlxl_float4 running, const mlxl_
 MLXL_SHIM mlxl_float4 mlxl_minimum_float4(const mlxl_float4 running, const mlxl_float4 next) {
     return ((running < next) | (running != running)) ? running : next;
 }
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_float4 mlxl_replacing_nan_float4(const mlxl_float4 v, const mlxl_float4 with) { return (v != v) ? with : v; }
+MLXL_SHIM mlxl_float4 mlxl_nan_maximum_float4(const mlxl_float4 running, const mlxl_float4 next) {
+    return ((running > next) | (next != next)) ? running : next;
+}
+MLXL_SHIM mlxl_float4 mlxl_nan_minimum_float4(const mlxl_float4 running, const mlxl_float4 next) {
+    return ((running < next) | (next != next)) ? running : next;
+}
 MLXL_SHIM mlxl_double4 mlxl_sum_double4(const mlxl_double4 a, const mlxl_double4 b) { return a + b; }
 MLXL_SHIM mlxl_double4 mlxl_product_double4(const mlxl_double4 a, const mlxl_double4 b) { return a * b; }
 MLXL_SHIM mlxl_double4 mlxl_maximum_double4(const mlxl_double4 running, const mlxl_double4 next) {
@@ -53,6 +77,14 @@ MLXL_SHIM mlxl_double4 mlxl_maximum_double4(const mlxl_double4 running, const ml
 }
 MLXL_SHIM mlxl_double4 mlxl_minimum_double4(const mlxl_double4 running, const mlxl_double4 next) {
     return ((running < next) | (running != running)) ? running : next;
+}
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_double4 mlxl_replacing_nan_double4(const mlxl_double4 v, const mlxl_double4 with) { return (v != v) ? with : v; }
+MLXL_SHIM mlxl_double4 mlxl_nan_maximum_double4(const mlxl_double4 running, const mlxl_double4 next) {
+    return ((running > next) | (next != next)) ? running : next;
+}
+MLXL_SHIM mlxl_double4 mlxl_nan_minimum_double4(const mlxl_double4 running, const mlxl_double4 next) {
+    return ((running < next) | (next != next)) ? running : next;
 }
 MLXL_SHIM mlxl_double4 mlxl_widen_float4(const mlxl_float4 v) { return __builtin_convertvector(v, mlxl_double4); }
 MLXL_SHIM mlxl_float4 mlxl_narrow_double4(const mlxl_double4 v) { return __builtin_convertvector(v, mlxl_float4); }
@@ -66,6 +98,14 @@ MLXL_SHIM mlxl_float2 mlxl_maximum_float2(const mlxl_float2 running, const mlxl_
 MLXL_SHIM mlxl_float2 mlxl_minimum_float2(const mlxl_float2 running, const mlxl_float2 next) {
     return ((running < next) | (running != running)) ? running : next;
 }
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_float2 mlxl_replacing_nan_float2(const mlxl_float2 v, const mlxl_float2 with) { return (v != v) ? with : v; }
+MLXL_SHIM mlxl_float2 mlxl_nan_maximum_float2(const mlxl_float2 running, const mlxl_float2 next) {
+    return ((running > next) | (next != next)) ? running : next;
+}
+MLXL_SHIM mlxl_float2 mlxl_nan_minimum_float2(const mlxl_float2 running, const mlxl_float2 next) {
+    return ((running < next) | (next != next)) ? running : next;
+}
 MLXL_SHIM mlxl_double2 mlxl_sum_double2(const mlxl_double2 a, const mlxl_double2 b) { return a + b; }
 MLXL_SHIM mlxl_double2 mlxl_product_double2(const mlxl_double2 a, const mlxl_double2 b) { return a * b; }
 MLXL_SHIM mlxl_double2 mlxl_maximum_double2(const mlxl_double2 running, const mlxl_double2 next) {
@@ -73,6 +113,14 @@ MLXL_SHIM mlxl_double2 mlxl_maximum_double2(const mlxl_double2 running, const ml
 }
 MLXL_SHIM mlxl_double2 mlxl_minimum_double2(const mlxl_double2 running, const mlxl_double2 next) {
     return ((running < next) | (running != running)) ? running : next;
+}
+/* The NaN-skipping scans: a NaN lane read as `with`; a NaN `next` skipped, a NaN `running` replaced. */
+MLXL_SHIM mlxl_double2 mlxl_replacing_nan_double2(const mlxl_double2 v, const mlxl_double2 with) { return (v != v) ? with : v; }
+MLXL_SHIM mlxl_double2 mlxl_nan_maximum_double2(const mlxl_double2 running, const mlxl_double2 next) {
+    return ((running > next) | (next != next)) ? running : next;
+}
+MLXL_SHIM mlxl_double2 mlxl_nan_minimum_double2(const mlxl_double2 running, const mlxl_double2 next) {
+    return ((running < next) | (next != next)) ? running : next;
 }
 MLXL_SHIM mlxl_double2 mlxl_widen_float2(const mlxl_float2 v) { return __builtin_convertvector(v, mlxl_double2); }
 MLXL_SHIM mlxl_float2 mlxl_narrow_double2(const mlxl_double2 v) { return __builtin_convertvector(v, mlxl_float2); }

@@ -26,7 +26,11 @@ struct DTypeInfo {
     switch family {
     case .bool: return [MLXL_OP_PROD, MLXL_OP_MAX, MLXL_OP_MIN]
     case .signed, .unsigned: return [MLXL_OP_SUM, MLXL_OP_PROD, MLXL_OP_MAX, MLXL_OP_MIN]
-    case .real, .complex: return [MLXL_OP_SUM, MLXL_OP_PROD, MLXL_OP_MAX, MLXL_OP_MIN, MLXL_OP_LOGADDEXP]
+    // The NaN-skipping operations exist for floating point only: on bool and
+    // integers the scan table runs the plain ones.
+    case .real, .complex:
+      return [MLXL_OP_SUM, MLXL_OP_PROD, MLXL_OP_MAX, MLXL_OP_MIN, MLXL_OP_LOGADDEXP,
+              MLXL_OP_NANSUM, MLXL_OP_NANPROD, MLXL_OP_NANMAX, MLXL_OP_NANMIN]
     }
   }
 }
@@ -70,7 +74,10 @@ let dtypes: [DTypeInfo] = [
             decode: { CD($0.loadUnaligned(as: Double.self), $0.loadUnaligned(fromByteOffset: 8, as: Double.self)) }),
 ]
 
-let opCodes: [mlxl_op] = [MLXL_OP_SUM, MLXL_OP_PROD, MLXL_OP_MAX, MLXL_OP_MIN, MLXL_OP_LOGADDEXP]
+let opCodes: [mlxl_op] = [
+  MLXL_OP_SUM, MLXL_OP_PROD, MLXL_OP_MAX, MLXL_OP_MIN, MLXL_OP_LOGADDEXP,
+  MLXL_OP_NANSUM, MLXL_OP_NANPROD, MLXL_OP_NANMAX, MLXL_OP_NANMIN,
+]
 
 final class CEntryPointTests: XCTestCase {
   let ok = Int32(MLXL_STATUS_OK.rawValue)
@@ -81,6 +88,11 @@ final class CEntryPointTests: XCTestCase {
   /// The reference operation on values of `info`'s type (bool as 0/1, the
   /// exclusive start of max/min being the type's lowest/highest value).
   func reference(_ op: mlxl_op, _ info: DTypeInfo) -> RefOp<CD> {
+    // Without NaN in the data, a NaN-skipping scan is its plain one.
+    let plain: [mlxl_op: mlxl_op] = [
+      MLXL_OP_NANSUM: MLXL_OP_SUM, MLXL_OP_NANPROD: MLXL_OP_PROD, MLXL_OP_NANMAX: MLXL_OP_MAX, MLXL_OP_NANMIN: MLXL_OP_MIN,
+    ]
+    if let op = plain[op] { return reference(op, info) }
     let lift: (RefOp<Double>) -> RefOp<CD> = { real in
       RefOp(name: real.name, exclusiveStart: CD(real.exclusiveStart, 0)) { CD(real.combine($0.re, $1.re), 0) }
     }
