@@ -561,42 +561,48 @@ def logcumsumexp(
 
 @overload
 def nancumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancumsum(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumsum(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.int32]: ...
 @overload
 def nancumsum(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _BoolDType, stream: StreamOrDevice = None,
+    dtype: _BoolDType, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.int32]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancumsum(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative sum, NaN counted as zero of the elements along the given axis.
 
@@ -615,58 +621,73 @@ def nancumsum(
             ``mlx_lite.float32`` and the like.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, 0: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array, with :func:`cumsum`'s dtype: NaN (in
         complex values, a NaN in either part) counts as 0, as in
         ``numpy.nancumsum``; on integers and booleans it is :func:`cumsum`.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancumsum([1.0, float('nan'), 2.0])
         array([1., 1., 3.])
     """
-    return _scan("nancumsum", a, axis, reverse, inclusive, dtype, stream)
+    return _scan("nancumsum", a, axis, reverse, inclusive, dtype, stream, out, include_initial)
 
 
 @overload
 def nancumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancumprod(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumprod(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancumprod(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _BoolDType, stream: StreamOrDevice = None,
+    dtype: _BoolDType, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancumprod(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative product, NaN counted as one of the elements along the given axis.
 
@@ -685,6 +706,15 @@ def nancumprod(
             ``"float32"``, or ``mlx_lite.float32`` and the like.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, 1: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype: NaN (in complex
@@ -692,37 +722,43 @@ def nancumprod(
         ``numpy.nancumprod``; on integers and booleans it is
         :func:`cumprod`.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancumprod([2.0, float('nan'), 3.0])
         array([2., 2., 6.])
     """
-    return _scan("nancumprod", a, axis, reverse, inclusive, dtype, stream)
+    return _scan("nancumprod", a, axis, reverse, inclusive, dtype, stream, out, include_initial)
 
 
 @overload
 def nancummax(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancummax(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancummax(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancummax(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancummax(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancummax(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative maximum, skipping NaN of the elements along the given axis.
 
@@ -739,6 +775,16 @@ def nancummax(
             minimum, False).
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, the lowest value of the dtype (-inf,
+            the integer minimum, False): n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype, as
@@ -746,37 +792,43 @@ def nancummax(
         only while every element so far is NaN; complex values compare by
         real part, then imaginary part.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancummax([float('nan'), 1.0, float('nan'), 3.0])
         array([nan,  1.,  1.,  3.])
     """
-    return _scan("nancummax", a, axis, reverse, inclusive, None, stream)
+    return _scan("nancummax", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 @overload
 def nancummin(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancummin(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancummin(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancummin(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancummin(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancummin(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative minimum, skipping NaN of the elements along the given axis.
 
@@ -793,6 +845,16 @@ def nancummin(
             maximum, True).
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, the highest value of the dtype (+inf,
+            the integer maximum, True): n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype, as
@@ -800,12 +862,12 @@ def nancummin(
         only while every element so far is NaN; complex values compare by
         real part, then imaginary part.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancummin([float('nan'), 3.0, float('nan'), 1.0])
         array([nan,  3.,  3.,  1.])
     """
-    return _scan("nancummin", a, axis, reverse, inclusive, None, stream)
+    return _scan("nancummin", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 #: MLX's alias of :func:`cumsum`.

@@ -420,7 +420,11 @@ def nancumsum(
         A lazy ``dask.array.Array`` with the input's chunks and
         :func:`mlx_lite.nancumsum`'s dtype.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancumsum` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancumsum(da.from_array([1.0, float('nan'), 2.0], chunks=2)).compute()
@@ -449,7 +453,11 @@ def nancumprod(
     Returns:
         A lazy ``dask.array.Array`` of the input's dtype.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancumprod` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancumprod(da.from_array([2.0, float('nan'), 3.0], chunks=2)).compute()
@@ -479,7 +487,11 @@ def nancummax(
         A lazy ``dask.array.Array`` of the input's dtype; NaN is skipped across
         chunks too.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancummax` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancummax(da.from_array([float('nan'), 1.0, float('nan'), 3.0], chunks=2)).compute()
@@ -509,7 +521,11 @@ def nancummin(
         A lazy ``dask.array.Array`` of the input's dtype; NaN is skipped across
         chunks too.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancummin` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancummin(da.from_array([float('nan'), 3.0, float('nan'), 1.0], chunks=2)).compute()
