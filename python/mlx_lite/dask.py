@@ -198,16 +198,31 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
 
     result_dtype = identity.dtype
     binop = _binop(caller, result_dtype)
+    # The value a carry starts from is the exclusive scan's start, unless combining it
+    # with NaN loses a NaN the scan keeps: a NaN-skipping maximum starts from -inf, but
+    # its neutral is NaN (fmax skips it), or an all-NaN prefix would become -inf.
+    neutral = identity
+    if result_dtype.kind in "fcV":
+        nan = np.full(1, np.nan, result_dtype)
+        with np.errstate(all="ignore"):
+            if np.isnan(_IN_MEMORY[caller](nan)[0]) and not np.isnan(binop(np.full(1, identity), nan)[0]):
+                neutral = nan[0]
     x = _drop_empty_chunks(x, axis)
     if reverse:
         x = da.flip(x, axis)
-    if inclusive:
+    if inclusive or neutral is not identity:
         # Chunk 0 is combined with the identity too: for float sums use -0.0,
         # the exact identity of IEEE addition, so that a leading -0.0 stays -0.0.
         negated = caller in _table.MINUS_ZERO_NEUTRAL and result_dtype.kind not in "biu"
-        start = -identity if negated else identity
+        start = -identity if negated else neutral
         out = cumreduction(_ChunkScan(caller, True, cast), binop, start, x, axis, result_dtype,
                            method="sequential")
+        if not inclusive and x.shape[axis]:
+            # Where each chunk's exclusive scan would start from -inf, not from the carry:
+            # the inclusive scan, shifted by one behind the exclusive start, in x's chunks.
+            head = da.full(x.shape[:axis] + (1,) + x.shape[axis + 1:], identity, dtype=result_dtype)
+            body = out[(slice(None),) * axis + (slice(0, -1),)]
+            out = da.concatenate([head, body], axis=axis).rechunk(x.chunks)
     else:
         total = functools.partial(_chunk_total, operation=caller, cast=cast, identity=identity)
         out = cumreduction(_ChunkScan(caller, False, cast), binop, identity, x, axis, result_dtype,
