@@ -88,7 +88,7 @@ k: mx.Device = mx.new_stream(mx.cpu)  # E
 m: np.dtype[np.float64] = mx.float32  # E
 n: int = mx.__version__  # E
 mx.flaot32  # E
-o: npt.NDArray[np.int8] = mx.cumsum(booleans, out=np.zeros(3, np.float64))  # E
+o: npt.NDArray[np.int8] = mx.cumsum(booleans, out=float32s)  # E
 mx.cumsum(booleans, out=[0, 0, 0])  # E
 mx.cummax(booleans, include_initial=1)  # E
 q: npt.NDArray[np.bool_] = mx.nancumsum(booleans)  # E
