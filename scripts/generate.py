@@ -319,7 +319,7 @@ def _docstring(scan: Scan, dask: bool) -> str:
                     f"scan starts from, {doc.exclusive_start}: n + 1 outputs along the axis, as NumPy's "
                     "``cumulative_sum``. Needs ``inclusive=True``.")
         notes = []
-        returns = f"numpy.ndarray: {doc.returns}"
+        returns = f"numpy.ndarray: {doc.returns} With ``out=``, ``out`` itself."
         example = (">>> import mlx_lite as mx",) + doc.example
     lines = [f'    """{summary}', "", "    Args:"]
     lines += [_paragraph(arg, i) for arg in args]

@@ -251,7 +251,8 @@ def cumsum(
         numpy.ndarray: A new array. Its dtype follows MLX: a sum of booleans is
         ``int32``, every other dtype keeps its own (integers wrap on
         overflow). float16 and bfloat16 accumulate in float32, float32 in
-        float64, and each output is rounded once.
+        float64, and each output is rounded once. With ``out=``, ``out``
+        itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -345,7 +346,8 @@ def cumprod(
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. Booleans stay boolean
-        (a running logical and); integer products wrap on overflow.
+        (a running logical and); integer products wrap on overflow. With
+        ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -413,7 +415,8 @@ def cummax(
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. NaN propagates;
-        complex values compare by real part, then imaginary part.
+        complex values compare by real part, then imaginary part. With
+        ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -481,7 +484,8 @@ def cummin(
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. NaN propagates;
-        complex values compare by real part, then imaginary part.
+        complex values compare by real part, then imaginary part. With
+        ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -549,7 +553,7 @@ def logcumsumexp(
     Returns:
         numpy.ndarray: A new array: ``float32`` for boolean and integer inputs,
         otherwise the input's dtype. ``[1000, 1000]`` gives ``[1000,
-        1000.693...]``.
+        1000.693...]``. With ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -635,6 +639,7 @@ def nancumsum(
         numpy.ndarray: A new array, with :func:`cumsum`'s dtype: NaN (in
         complex values, a NaN in either part) counts as 0, as in
         ``numpy.nancumsum``; on integers and booleans it is :func:`cumsum`.
+        With ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -720,7 +725,7 @@ def nancumprod(
         numpy.ndarray: A new array of the input's dtype: NaN (in complex
         values, a NaN in either part) counts as 1, as in
         ``numpy.nancumprod``; on integers and booleans it is
-        :func:`cumprod`.
+        :func:`cumprod`. With ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -790,7 +795,7 @@ def nancummax(
         numpy.ndarray: A new array of the input's dtype, as
         ``numpy.fmax.accumulate``: NaN is skipped, and an output is NaN
         only while every element so far is NaN; complex values compare by
-        real part, then imaginary part.
+        real part, then imaginary part. With ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
@@ -860,7 +865,7 @@ def nancummin(
         numpy.ndarray: A new array of the input's dtype, as
         ``numpy.fmin.accumulate``: NaN is skipped, and an output is NaN
         only while every element so far is NaN; complex values compare by
-        real part, then imaginary part.
+        real part, then imaginary part. With ``out=``, ``out`` itself.
 
     Examples:
         >>> import mlx_lite as mx
