@@ -235,15 +235,20 @@ def overload_groups(scan: Scan):
     return KEPT_TYPEVARS[kept], groups
 
 
-def _signature(first: str, dtype: str, returns: str, hint_dtype: bool) -> str:
+def _signature(first: str, dtype: str, returns: str, hint_dtype: bool, out: str = "None = None") -> str:
     dtype_part = f"dtype: {dtype}, " if hint_dtype else ""
     return (f"    a: {first}, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,\n"
-            f"    {dtype_part}stream: StreamOrDevice = None,\n) -> {returns}: ...\n")
+            f"    {dtype_part}stream: StreamOrDevice = None, out: {out}, include_initial: _Flag = False,\n"
+            f") -> {returns}: ...\n")
 
 
 def python_overloads(scan: Scan) -> str:
     typevar, groups = overload_groups(scan)
     d = scan.takes_dtype
+    # With out=, the result is out itself, whatever the input and dtype=: first, as it
+    # is the only overload that requires out.
+    head = (f"@overload\ndef {scan.name}(\n"
+            + _signature("ArrayLike", "Optional[DTypeLike] = None", "_OutT", d, out="_OutT"))
     forms = [(f"NDArray[{typevar}]", "None = None", f"NDArray[{typevar}]")]
     forms += [(f"NDArray[{scalar}]", "None = None", f"NDArray[{target}]") for scalar, target, _ in groups]
     forms += [("NDArray[np.generic]", "None = None", "NDArray[np.generic]")]
@@ -254,8 +259,8 @@ def python_overloads(scan: Scan) -> str:
                           f"NDArray[{target}]"))
         forms += [("ArrayLike", "_DTypeOf[np.generic]", "NDArray[np.generic]")]
     forms += [("ArrayLike", "Optional[DTypeLike] = None", "NDArray[Any]")]
-    return "".join(f"@overload\ndef {scan.name}(\n" + _signature(first, dtype, result, d)
-                   for first, dtype, result in forms)
+    return head + "".join(f"@overload\ndef {scan.name}(\n" + _signature(first, dtype, result, d)
+                          for first, dtype, result in forms)
 
 
 def _all(names: str) -> str:
@@ -285,6 +290,8 @@ def _docstring(scan: Scan, dask: bool) -> str:
         if scan.takes_dtype:
             args.append(f"dtype: Cast the input to this dtype before {verbing}.")
         args.append("stream: The stream or device to run on; only the CPU exists here.")
+        notes = [f"``out=`` and ``include_initial=`` of :func:`mlx_lite.{scan.name}` are not offered "
+                 "here: a Dask array is immutable, and its chunks are the input's."]
         returns = doc.dask_returns
         example = (">>> import dask.array as da", ">>> import mlx_lite.dask as mld") + doc.dask_example
     else:
@@ -303,12 +310,22 @@ def _docstring(scan: Scan, dask: bool) -> str:
                         "and the like.")
         args.append("stream (Stream, optional): The stream or device to run on. Only the CPU exists "
                     "here; a GPU stream raises ``ValueError``.")
-        returns = f"numpy.ndarray: {doc.returns}"
+        args.append("out (numpy.ndarray, optional): Write the result into this array and return it: a "
+                    "writeable array of the result's shape, in any layout; it may be ``a`` itself or "
+                    "overlap it (the result is always that of ``a`` as it was). Without ``dtype=``, "
+                    "``out.dtype`` is the dtype the scan runs in (NumPy's ``ufunc.accumulate`` rule, "
+                    "then MLX's rules); a result of another dtype is cast into ``out``.")
+        args.append("include_initial (bool): Prepend (append, with ``reverse``) the value an exclusive "
+                    f"scan starts from, {doc.exclusive_start}: n + 1 outputs along the axis, as NumPy's "
+                    "``cumulative_sum``. Needs ``inclusive=True``.")
+        notes = []
+        returns = f"numpy.ndarray: {doc.returns} With ``out=``, ``out`` itself."
         example = (">>> import mlx_lite as mx",) + doc.example
     lines = [f'    """{summary}', "", "    Args:"]
     lines += [_paragraph(arg, i) for arg in args]
-    lines += ["", "    Returns:", _paragraph(returns, i).replace("\n" + i + "    ", "\n" + i), "",
-              "    Example:"]
+    lines += ["", "    Returns:", _paragraph(returns, i).replace("\n" + i + "    ", "\n" + i), ""]
+    lines += [_paragraph(note, "    ").replace("\n        ", "\n    ") + "\n" for note in notes]
+    lines += ["    Examples:"]
     lines += [i + line for line in example]
     lines += ['    """']
     return "\n".join(lines) + "\n"
@@ -324,14 +341,17 @@ def python_functions(dask: bool) -> str:
                 f"\n\ndef {scan.name}(\n"
                 f"    a: DaskArrayLike, /, axis: Optional[int] = None, *, reverse: bool = False, "
                 f"inclusive: bool = True,\n    {dtype}stream: StreamOrDevice = None,\n) -> da.Array:\n")
+            call = "stream"
         else:
             parts.append(
                 "\n\n" + python_overloads(scan) + f"def {scan.name}(\n"
                 "    a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,\n"
                 f"    inclusive: Union[bool, np.bool_] = True, {dtype}stream: StreamOrDevice = None,\n"
+                "    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,\n"
                 ") -> NDArray[Any]:\n")
+            call = "stream, out, include_initial"
         parts.append(_docstring(scan, dask))
-        parts.append(f'    return _scan("{scan.name}", a, axis, reverse, inclusive, {call_dtype}, stream)\n')
+        parts.append(f'    return _scan("{scan.name}", a, axis, reverse, inclusive, {call_dtype}, {call})\n')
     parts.append("\n")
     for scan in SCANS:
         for alias in scan.aliases:

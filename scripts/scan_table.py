@@ -158,7 +158,12 @@ SCANS = [
                          "booleans sum as ``int32``, every other dtype keeps its own (integers wrap on "
                          "overflow).",
             example=(">>> mx.cumsum([1, 2, 3, 4], reverse=True, inclusive=False)", "array([9, 7, 4, 0])",
-                     ">>> mx.cumsum([True, True, False])", "array([1, 2, 2], dtype=int32)"),
+                     ">>> mx.cumsum([True, True, False])", "array([1, 2, 2], dtype=int32)",
+                     ">>> mx.cumsum([1, 2, 3], include_initial=True)", "array([0, 1, 3, 6])",
+                     ">>> import numpy as np",
+                     ">>> x = np.array([1, 2, 3], np.int8)",
+                     ">>> mx.cumsum(x, out=x) is x", "True",
+                     ">>> x", "array([1, 3, 6], dtype=int8)"),
             dask_example=(">>> mld.cumsum(da.arange(1, 5, chunks=2), reverse=True, inclusive=False).compute()",
                           "array([9, 7, 4, 0])"),
         ),

@@ -58,14 +58,18 @@ typedef struct {
     long axis; /* -1: flattened */
     int reverse;
     int inclusive;
+    int include_initial;
+    PyArrayObject *out; /* borrowed: NULL, or the array to write into (checked as the result) */
+    int ndim;           /* the result's dimensions (1 for the flattened scan) */
+    npy_intp shape[NPY_MAXDIMS]; /* the result's shape: the input's, one longer along the axis with include_initial */
 } scan_call;
 
 /* The arguments, checked as far as memory safety needs; 0 on success, -1 with an exception set. */
 static int
 parse_arguments(PyObject *const *args, Py_ssize_t nargs, scan_call *call)
 {
-    if (nargs != 7) {
-        PyErr_Format(PyExc_TypeError, "_core.scan expects 7 arguments, got %zd", nargs);
+    if (nargs != 9) {
+        PyErr_Format(PyExc_TypeError, "_core.scan expects 9 arguments, got %zd", nargs);
         return -1;
     }
     if (!PyArray_Check(args[0])) {
@@ -79,7 +83,16 @@ parse_arguments(PyObject *const *args, Py_ssize_t nargs, scan_call *call)
     if ((call->op == -1 || call->dtype == -1) && PyErr_Occurred()) return -1;
     call->reverse = PyObject_IsTrue(args[4]);
     call->inclusive = PyObject_IsTrue(args[5]);
-    if (call->reverse < 0 || call->inclusive < 0) return -1;
+    call->include_initial = PyObject_IsTrue(args[7]);
+    if (call->reverse < 0 || call->inclusive < 0 || call->include_initial < 0) return -1;
+    if (args[8] == Py_None) {
+        call->out = NULL;
+    } else if (PyArray_Check(args[8])) {
+        call->out = (PyArrayObject *)args[8];
+    } else {
+        PyErr_Format(PyExc_TypeError, "_core.scan: out must be None or a numpy.ndarray, got %.200s", Py_TYPE(args[8])->tp_name);
+        return -1;
+    }
 
     int ndim = PyArray_NDIM(call->array);
     call->axis = -1;
@@ -93,6 +106,47 @@ parse_arguments(PyObject *const *args, Py_ssize_t nargs, scan_call *call)
     }
     if (call->op < 0 || call->op >= MLXL_OP_COUNT || call->dtype < 0 || call->dtype >= MLXL_DTYPE_COUNT) {
         PyErr_Format(PyExc_ValueError, "_core.scan: unknown operation %ld or element code %ld", call->op, call->dtype);
+        return -1;
+    }
+    if (call->axis == -1) {
+        call->ndim = 1;
+        call->shape[0] = PyArray_SIZE(call->array) + call->include_initial;
+    } else {
+        call->ndim = ndim;
+        memcpy(call->shape, PyArray_DIMS(call->array), ndim * sizeof(npy_intp));
+        call->shape[call->axis] += call->include_initial;
+    }
+    return 0;
+}
+
+/* The number of elements of the result. */
+static npy_intp
+result_size(const scan_call *call)
+{
+    return PyArray_MultiplyList((npy_intp *)call->shape, call->ndim);
+}
+
+/*
+ * `out`, checked as far as the engine's writes need (the Python layer has
+ * checked it for the user, with messages naming the function): the result's
+ * shape, dtype `descr` in native order, aligned, writeable. A flattened result
+ * of several elements with stride 0 is refused: the engine reads stride 0 as dense.
+ */
+static int
+check_out(const scan_call *call, PyArray_Descr *descr)
+{
+    PyArrayObject *out = call->out;
+    if (PyArray_NDIM(out) != call->ndim || !PyArray_CompareLists(PyArray_DIMS(out), call->shape, call->ndim)) {
+        PyErr_Format(PyExc_ValueError, "_core.scan: out does not have the result's shape");
+        return -1;
+    }
+    if (!PyArray_EquivTypes(PyArray_DESCR(out), descr) || PyArray_ISBYTESWAPPED(out) || !PyArray_ISALIGNED(out)) {
+        PyErr_Format(PyExc_TypeError, "_core.scan: out must be aligned, in native byte order and of the result's dtype");
+        return -1;
+    }
+    if (PyArray_FailUnlessWriteable(out, "_core.scan's out") < 0) return -1;
+    if (call->axis == -1 && call->shape[0] > 1 && PyArray_STRIDES(out)[0] == 0) {
+        PyErr_Format(PyExc_ValueError, "_core.scan: a flattened out must not have stride 0");
         return -1;
     }
     return 0;
@@ -137,15 +191,45 @@ result_descr(const scan_call *call, int *staged)
 }
 
 /*
- * A new, dense result of dtype `descr` (the reference is stolen): 1-D for the
- * flattened scan, else laid out like the input (order 'K'). Large results come
+ * A new array of dtype `descr` (stolen) and the result's shape, in the
+ * input's memory order (order 'K'). NumPy's PyArray_NewLikeArrayWithShape is
+ * not in its C API: the order is taken from a template, the input's memory
+ * seen with the result's shape and the input's strides, which is never read.
+ */
+static PyArrayObject *
+new_like_with_shape(const scan_call *call, PyArray_Descr *descr)
+{
+    PyArray_Descr *input_descr = PyArray_DESCR(call->array);
+    Py_INCREF(input_descr);
+    PyObject *shaped = PyArray_NewFromDescr(&PyArray_Type, input_descr, call->ndim, (npy_intp *)call->shape,
+                                              PyArray_STRIDES(call->array), PyArray_DATA(call->array), 0, NULL);
+    if (shaped == NULL) {
+        Py_DECREF(descr);
+        return NULL;
+    }
+    PyArrayObject *result = (PyArrayObject *)PyArray_NewLikeArray((PyArrayObject *)shaped, NPY_KEEPORDER, descr, 0);
+    Py_DECREF(shaped);
+    return result;
+}
+
+/*
+ * The result (a new reference; the reference to `descr` is stolen): `out`,
+ * when given, else a new dense array of dtype `descr`: 1-D for the flattened
+ * scan, else laid out like the input (order 'K'). Large results come
  * from the result cache: its memory handler is set around the allocation
  * only, and the array keeps it to return its memory there.
  */
 static PyArrayObject *
 allocate_result(const scan_call *call, PyArray_Descr *descr)
 {
-    npy_intp size = PyArray_SIZE(call->array);
+    if (call->out != NULL) {
+        int checked = check_out(call, descr);
+        Py_DECREF(descr);
+        if (checked < 0) return NULL;
+        Py_INCREF(call->out);
+        return call->out;
+    }
+    npy_intp size = result_size(call);
     PyObject *previous_handler = NULL;
     if ((size_t)size * (size_t)PyDataType_ELSIZE(descr) >= MLXL_CACHE_MIN_BYTES) {
         previous_handler = PyDataMem_SetHandler(cache_handler);
@@ -157,8 +241,10 @@ allocate_result(const scan_call *call, PyArray_Descr *descr)
     PyArrayObject *result;
     if (call->axis == -1) {
         result = (PyArrayObject *)PyArray_NewFromDescr(&PyArray_Type, descr, 1, &size, NULL, NULL, 0, NULL);
-    } else {
+    } else if (!call->include_initial) {
         result = (PyArrayObject *)PyArray_NewLikeArray(call->array, NPY_KEEPORDER, descr, 0);
+    } else {
+        result = new_like_with_shape(call, descr);
     }
     if (previous_handler != NULL) {
         PyObject *ours = PyDataMem_SetHandler(previous_handler);
@@ -175,7 +261,8 @@ allocate_result(const scan_call *call, PyArray_Descr *descr)
 /*
  * The array the engine reads (a new reference): the input itself, or, when
  * staged, the result holding the converted input (for the flattened scan, the
- * flat result seen in the input's shape, C order), which is then scanned in place.
+ * flat result seen in the input's shape, C order), which is then scanned in
+ * place; with include_initial, whose result is larger, a converted temporary.
  */
 static PyArrayObject *
 stage_input(const scan_call *call, PyArrayObject *result, int staged)
@@ -186,9 +273,19 @@ stage_input(const scan_call *call, PyArrayObject *result, int staged)
         return array;
     }
     PyArrayObject *source;
-    if (call->axis == -1) {
+    if (call->include_initial) {
+        /* The result is one longer along the axis: convert into a temporary of the input's shape. */
+        Py_INCREF(PyArray_DESCR(result));
+        source = (PyArrayObject *)PyArray_NewLikeArray(array, NPY_KEEPORDER, PyArray_DESCR(result), 0);
+    } else if (call->axis == -1) {
         PyArray_Dims shape = {PyArray_DIMS(array), PyArray_NDIM(array)};
         source = (PyArrayObject *)PyArray_Newshape(result, &shape, NPY_CORDER);
+        /* A 1-D array (an out of any stride) always splits into a view; never scan a copy. */
+        if (source != NULL && PyArray_DATA(source) != PyArray_DATA(result) && PyArray_SIZE(source) > 0) {
+            Py_DECREF(source);
+            PyErr_SetString(PyExc_RuntimeError, "_core.scan: could not view the flat result in the input's shape");
+            return NULL;
+        }
     } else {
         source = result;
         Py_INCREF(source);
@@ -213,12 +310,14 @@ describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *re
     problem->input = PyArray_DATA(source);
     problem->output = PyArray_DATA(result);
     problem->interrupt = NULL;
-    problem->include_initial = 0;
+    problem->include_initial = call->include_initial;
+    /* The flattened output's stride (0: dense), read by the engine for axis -1. */
+    npy_intp flat_stride = call->axis == -1 && call->out != NULL ? PyArray_STRIDES(result)[0] : 0;
     if (ndim == 0) {
         problem->ndim = 1;
         problem->shape[0] = 1;
         problem->input_strides[0] = 0;
-        problem->output_strides[0] = 0;
+        problem->output_strides[0] = flat_stride;
         return;
     }
     problem->ndim = ndim;
@@ -228,21 +327,26 @@ describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *re
     for (int i = 0; i < ndim; i++) {
         problem->shape[i] = shape[i];
         problem->input_strides[i] = input_strides[i];
-        problem->output_strides[i] = call->axis == -1 ? 0 : output_strides[i];
+        problem->output_strides[i] = call->axis == -1 ? (i == 0 ? flat_stride : 0) : output_strides[i];
     }
 }
 
 /*
- * scan(a, op, dtype, axis, reverse, inclusive, cast) -> ndarray
+ * scan(a, op, dtype, axis, reverse, inclusive, cast, include_initial, out) -> ndarray
  *
  * a: an ndarray; op: an mlxl_op; dtype: the mlxl_dtype of the result;
  * axis: None (flattened, C order) or 0 <= axis < a.ndim; cast: None, or the
- * NumPy dtype of the result when it differs from a's.
+ * NumPy dtype of the result when it differs from a's; include_initial: one
+ * more output along the axis, the exclusive scan's start (with inclusive);
+ * out: None, or the array to write into and return (any strides; the result's
+ * shape and dtype). The Python layer resolves aliasing: `out` is either
+ * disjoint from `a` or the very same view (an in-place scan, which the engine does).
  *
  * When a is in its result dtype, native byte order and aligned, the engine
  * reads it directly. Otherwise (a cast, a byte-swapped or misaligned input)
- * the input is first converted into the result array itself, which is then
- * scanned in place: no input-sized temporary either way.
+ * the input is first converted into the result array itself (out, when
+ * given), which is then scanned in place: no input-sized temporary either
+ * way, except with include_initial, whose result has another shape.
  */
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -254,7 +358,8 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     if (descr == NULL) return NULL;
     PyArrayObject *result = allocate_result(&call, descr);
     npy_intp size = PyArray_SIZE(call.array);
-    if (result == NULL || size == 0) return (PyObject *)result;
+    /* Nothing to write; but an empty axis with include_initial still has its initial values. */
+    if (result == NULL || result_size(&call) == 0 || (size == 0 && !call.include_initial)) return (PyObject *)result;
 
     PyArrayObject *source = stage_input(&call, result, staged);
     if (source == NULL) {
@@ -263,7 +368,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
     mlxl_scan_problem problem;
     describe_problem(&call, source, result, &problem);
-    int32_t status = mlxl_run_interruptible(&problem, size);
+    int32_t status = mlxl_run_interruptible(&problem, size + call.include_initial);
     Py_DECREF(source);
     if (status != MLXL_STATUS_OK) {
         Py_DECREF(result);
@@ -300,9 +405,10 @@ cache_clear(PyObject *self, PyObject *unused)
 
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
-     "scan(a, op, dtype, axis, reverse, inclusive, cast) -> ndarray\n\n"
+     "scan(a, op, dtype, axis, reverse, inclusive, cast, include_initial, out) -> ndarray\n\n"
      "The scan of an ndarray along axis (None: flattened, C order), in the\n"
-     "dtype `cast` (None: a's own, in native byte order).\n"
+     "dtype `cast` (None: a's own, in native byte order); with include_initial,\n"
+     "one longer along the axis; written into `out` (returned) when not None.\n"
      "Internal: mlx_lite's public functions validate their arguments and call this."},
     {"set_cache_limit", cache_limit, METH_O,
      "set_cache_limit(bytes) -> previous limit: the most the result cache keeps (0: off)."},

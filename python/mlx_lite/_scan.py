@@ -19,7 +19,9 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 from ._native import core as _core
 from ._device import StreamOrDevice, check_stream
 from ._dtypes import Plan, plan_for, plans
-from ._validate import AxisError, as_array, axis_index, flag, target_dtype, unsupported
+from ._validate import (
+    AxisError, as_array, axis_index, flag, initial_flag, out_array, result_shape, target_dtype, unsupported,
+)
 
 _ndarray = np.ndarray
 _scan_core: Callable[..., NDArray[Any]] = _core.scan
@@ -43,6 +45,8 @@ _scan_core: Callable[..., NDArray[Any]] = _core.scan
 _ScalarT = TypeVar("_ScalarT", bound=np.generic)  # only in _DTypeOf
 _NumberT = TypeVar("_NumberT", bound="np.number[Any]")
 _InexactT = TypeVar("_InexactT", bound="np.inexact[Any]")
+#: ``out=``'s array type: the call returns ``out`` itself (the first overload of each scan).
+_OutT = TypeVar("_OutT", bound="NDArray[Any]")
 #: A ``dtype=`` naming one scalar type: ``np.float32``, ``np.dtype(np.float32)``, ``mlx_lite.float32``.
 _DTypeOf = Union[Type[_ScalarT], "np.dtype[_ScalarT]"]
 #: A ``dtype=`` naming bool (which cumsum turns into int32).
@@ -61,11 +65,14 @@ def _plan(dtype: np.dtype, table: Dict[np.dtype, Plan], caller: str) -> Plan:
     return plan
 
 
-def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: Any, stream: Any) -> np.ndarray:
+def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: Any, stream: Any,
+          out: Any, include_initial: Any) -> np.ndarray:
     table = plans[caller]
     if type(a) is not _ndarray:
         a = as_array(a, caller)
     plan = table.get(a.dtype) or _plan(a.dtype, table, caller)
+    if out is not None:
+        return _scan_into(caller, a, axis, reverse, inclusive, dtype, stream, out, include_initial)
     cast, code, operation = plan
     if dtype is not None:
         # Cast first (the extension converts into the result), then MLX's rule.
@@ -83,7 +90,77 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
         inclusive = flag(inclusive, "inclusive", caller)
     if stream is not None:
         check_stream(stream, caller)
-    return _scan_core(a, operation, code, axis, reverse, inclusive, cast)
+    if include_initial is not False:
+        include_initial = initial_flag(include_initial, inclusive, caller)
+    return _scan_core(a, operation, code, axis, reverse, inclusive, cast, include_initial, None)
+
+
+def _out_dtype(out: Any, caller: str) -> np.dtype:
+    """The working dtype ``out=`` names when there is no ``dtype=`` (NumPy's
+    ``ufunc.accumulate`` rule): ``out.dtype`` in native order, a supported one."""
+    if not isinstance(out, _ndarray):
+        raise TypeError(f"[{caller}] out must be a numpy.ndarray, not {type(out).__name__}.")
+    try:
+        return target_dtype(out.dtype, caller)
+    except TypeError:
+        raise TypeError(f"[{caller}] Unsupported dtype {out.dtype.str} of out.") from None
+
+
+def _scan_into(caller: str, a: np.ndarray, axis: Any, reverse: Any, inclusive: Any, dtype: Any, stream: Any,
+               out: Any, include_initial: Any) -> np.ndarray:
+    """The scan with ``out=``: every argument checked before anything is written.
+
+    The working dtype is ``dtype=``'s, else ``out.dtype``'s; MLX's rules apply to it
+    (a bool sum is an int32 sum). The engine writes straight into ``out`` when that
+    is the result's dtype (native, aligned); otherwise the result is made and cast
+    into ``out`` (``casting='unsafe'``, as ``np.cumsum(..., out=)`` does).
+
+    Aliasing: the very same view as ``a`` is scanned in place (the engine reads
+    each element before it writes it); any other overlap, exactly as
+    ``np.shares_memory`` finds it, scans a copy of ``a``, so the result is always
+    that of the input as it was.
+    """
+    table = plans[caller]
+    working = target_dtype(dtype, caller) if dtype is not None else _out_dtype(out, caller)
+    cast, code, operation = table.get(working) or _plan(working, table, caller)
+    result = cast if cast is not None else working
+    if axis is not None:
+        axis = axis_index(axis, a.ndim, caller)
+    reverse = flag(reverse, "reverse", caller)
+    inclusive = flag(inclusive, "inclusive", caller)
+    if stream is not None:
+        check_stream(stream, caller)
+    include_initial = initial_flag(include_initial, inclusive, caller)
+    out = out_array(out, result_shape(a, axis, include_initial), caller)
+
+    if cast is None:
+        cast = None if working == a.dtype else working
+    elif working != a.dtype:
+        a = a.astype(working)  # a rule on top of the cast (bool -> int32): two conversions
+    # Only a native, aligned out of the result's dtype, without repeated elements, is written directly.
+    direct = out.dtype == result and out.flags.aligned and (out.size < 2 or 0 not in out.strides)
+    if not direct:
+        # The result is new, so the cast into out cannot overlap a.
+        np.copyto(out, _scan_core(a, operation, code, axis, reverse, inclusive, cast, include_initial, None),
+                  casting="unsafe")
+        return out
+    if np.may_share_memory(a, out) and not _same_view(a, out, cast) and _overlaps(a, out):
+        a = a.copy(order="K")
+    return _scan_core(a, operation, code, axis, reverse, inclusive, cast, include_initial, out)
+
+
+def _same_view(a: np.ndarray, out: np.ndarray, cast: Optional[np.dtype]) -> bool:
+    """Whether ``out`` is ``a`` itself as the engine sees it: same memory, dtype, shape and strides."""
+    return (cast is None and a.dtype == out.dtype and a.shape == out.shape and a.strides == out.strides
+            and a.__array_interface__["data"][0] == out.__array_interface__["data"][0])
+
+
+def _overlaps(a: np.ndarray, out: np.ndarray) -> bool:
+    """The exact test, bounded: where it is too hard to decide, assume an overlap."""
+    try:
+        return bool(np.shares_memory(a, out, max_work=100_000))
+    except np.exceptions.TooHardError:
+        return True
 
 
 # Each function: the overloads a type checker sees, then the one definition
@@ -100,42 +177,48 @@ __all__ = [
 
 @overload
 def cumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def cumsum(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def cumsum(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.int32]: ...
 @overload
 def cumsum(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def cumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def cumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _BoolDType, stream: StreamOrDevice = None,
+    dtype: _BoolDType, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.int32]: ...
 @overload
 def cumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def cumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def cumsum(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative sum of the elements along the given axis.
 
@@ -154,61 +237,85 @@ def cumsum(
             ``mlx_lite.float32`` and the like.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, 0: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array. Its dtype follows MLX: a sum of booleans is
         ``int32``, every other dtype keeps its own (integers wrap on
         overflow). float16 and bfloat16 accumulate in float32, float32 in
-        float64, and each output is rounded once.
+        float64, and each output is rounded once. With ``out=``, ``out``
+        itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.cumsum([1, 2, 3, 4], reverse=True, inclusive=False)
         array([9, 7, 4, 0])
         >>> mx.cumsum([True, True, False])
         array([1, 2, 2], dtype=int32)
+        >>> mx.cumsum([1, 2, 3], include_initial=True)
+        array([0, 1, 3, 6])
+        >>> import numpy as np
+        >>> x = np.array([1, 2, 3], np.int8)
+        >>> mx.cumsum(x, out=x) is x
+        True
+        >>> x
+        array([1, 3, 6], dtype=int8)
     """
-    return _scan("cumsum", a, axis, reverse, inclusive, dtype, stream)
+    return _scan("cumsum", a, axis, reverse, inclusive, dtype, stream, out, include_initial)
 
 
 @overload
 def cumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def cumprod(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def cumprod(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def cumprod(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def cumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def cumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _BoolDType, stream: StreamOrDevice = None,
+    dtype: _BoolDType, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def cumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def cumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def cumprod(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative product of the elements along the given axis.
 
@@ -227,42 +334,58 @@ def cumprod(
             ``"float32"``, or ``mlx_lite.float32`` and the like.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, 1: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. Booleans stay boolean
-        (a running logical and); integer products wrap on overflow.
+        (a running logical and); integer products wrap on overflow. With
+        ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.cumprod([1, 2, 3, 4])
         array([ 1,  2,  6, 24])
     """
-    return _scan("cumprod", a, axis, reverse, inclusive, dtype, stream)
+    return _scan("cumprod", a, axis, reverse, inclusive, dtype, stream, out, include_initial)
 
 
 @overload
 def cummax(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def cummax(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def cummax(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def cummax(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def cummax(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def cummax(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative maximum of the elements along the given axis.
 
@@ -279,42 +402,59 @@ def cummax(
             minimum, False).
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, the lowest value of the dtype (-inf,
+            the integer minimum, False): n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. NaN propagates;
-        complex values compare by real part, then imaginary part.
+        complex values compare by real part, then imaginary part. With
+        ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.cummax([1, 3, 2, 5])
         array([1, 3, 3, 5])
     """
-    return _scan("cummax", a, axis, reverse, inclusive, None, stream)
+    return _scan("cummax", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 @overload
 def cummin(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def cummin(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def cummin(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def cummin(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def cummin(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def cummin(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative minimum of the elements along the given axis.
 
@@ -331,42 +471,59 @@ def cummin(
             maximum, True).
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, the highest value of the dtype (+inf,
+            the integer maximum, True): n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype. NaN propagates;
-        complex values compare by real part, then imaginary part.
+        complex values compare by real part, then imaginary part. With
+        ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.cummin([3, 1, 2, 0])
         array([3, 1, 1, 0])
     """
-    return _scan("cummin", a, axis, reverse, inclusive, None, stream)
+    return _scan("cummin", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 @overload
 def logcumsumexp(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def logcumsumexp(
     a: NDArray[_InexactT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_InexactT]: ...
 @overload
 def logcumsumexp(
     a: NDArray[Union[np.bool_, np.integer[Any]]], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.float32]: ...
 @overload
 def logcumsumexp(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def logcumsumexp(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def logcumsumexp(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative log-sum-exp of the elements along the given axis:
     ``log(exp(a[0]) + ... + exp(a[i]))``, computed without overflow.
@@ -383,58 +540,73 @@ def logcumsumexp(
             and start from -inf.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, -inf: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array: ``float32`` for boolean and integer inputs,
         otherwise the input's dtype. ``[1000, 1000]`` gives ``[1000,
-        1000.693...]``.
+        1000.693...]``. With ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.logcumsumexp([0, 0])
         array([0.       , 0.6931472], dtype=float32)
     """
-    return _scan("logcumsumexp", a, axis, reverse, inclusive, None, stream)
+    return _scan("logcumsumexp", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 @overload
 def nancumsum(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancumsum(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumsum(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.int32]: ...
 @overload
 def nancumsum(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _BoolDType, stream: StreamOrDevice = None,
+    dtype: _BoolDType, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.int32]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumsum(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancumsum(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative sum, NaN counted as zero of the elements along the given axis.
 
@@ -453,58 +625,74 @@ def nancumsum(
             ``mlx_lite.float32`` and the like.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, 0: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array, with :func:`cumsum`'s dtype: NaN (in
         complex values, a NaN in either part) counts as 0, as in
         ``numpy.nancumsum``; on integers and booleans it is :func:`cumsum`.
+        With ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancumsum([1.0, float('nan'), 2.0])
         array([1., 1., 3.])
     """
-    return _scan("nancumsum", a, axis, reverse, inclusive, dtype, stream)
+    return _scan("nancumsum", a, axis, reverse, inclusive, dtype, stream, out, include_initial)
 
 
 @overload
 def nancumprod(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancumprod(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumprod(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancumprod(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: None = None, stream: StreamOrDevice = None,
+    dtype: None = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[_NumberT], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _BoolDType, stream: StreamOrDevice = None,
+    dtype: _BoolDType, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None,
+    dtype: _DTypeOf[np.generic], stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancumprod(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancumprod(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, dtype: Optional[DTypeLike] = None, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative product, NaN counted as one of the elements along the given axis.
 
@@ -523,44 +711,59 @@ def nancumprod(
             ``"float32"``, or ``mlx_lite.float32`` and the like.
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, 1: n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype: NaN (in complex
         values, a NaN in either part) counts as 1, as in
         ``numpy.nancumprod``; on integers and booleans it is
-        :func:`cumprod`.
+        :func:`cumprod`. With ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancumprod([2.0, float('nan'), 3.0])
         array([2., 2., 6.])
     """
-    return _scan("nancumprod", a, axis, reverse, inclusive, dtype, stream)
+    return _scan("nancumprod", a, axis, reverse, inclusive, dtype, stream, out, include_initial)
 
 
 @overload
 def nancummax(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancummax(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancummax(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancummax(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancummax(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancummax(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative maximum, skipping NaN of the elements along the given axis.
 
@@ -577,44 +780,60 @@ def nancummax(
             minimum, False).
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, the lowest value of the dtype (-inf,
+            the integer minimum, False): n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype, as
         ``numpy.fmax.accumulate``: NaN is skipped, and an output is NaN
         only while every element so far is NaN; complex values compare by
-        real part, then imaginary part.
+        real part, then imaginary part. With ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancummax([float('nan'), 1.0, float('nan'), 3.0])
         array([nan,  1.,  1.,  3.])
     """
-    return _scan("nancummax", a, axis, reverse, inclusive, None, stream)
+    return _scan("nancummax", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 @overload
 def nancummin(
+    a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
+    stream: StreamOrDevice = None, out: _OutT, include_initial: _Flag = False,
+) -> _OutT: ...
+@overload
+def nancummin(
     a: NDArray[_NumberT], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[_NumberT]: ...
 @overload
 def nancummin(
     a: NDArray[np.bool_], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.bool_]: ...
 @overload
 def nancummin(
     a: NDArray[np.generic], /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[np.generic]: ...
 @overload
 def nancummin(
     a: ArrayLike, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,
-    stream: StreamOrDevice = None,
+    stream: StreamOrDevice = None, out: None = None, include_initial: _Flag = False,
 ) -> NDArray[Any]: ...
 def nancummin(
     a: ArrayLike, /, axis: Optional[SupportsIndex] = None, *, reverse: Union[bool, np.bool_] = False,
     inclusive: Union[bool, np.bool_] = True, stream: StreamOrDevice = None,
+    out: Optional[NDArray[Any]] = None, include_initial: Union[bool, np.bool_] = False,
 ) -> NDArray[Any]:
     """Return the cumulative minimum, skipping NaN of the elements along the given axis.
 
@@ -631,19 +850,29 @@ def nancummin(
             maximum, True).
         stream (Stream, optional): The stream or device to run on. Only the CPU
             exists here; a GPU stream raises ``ValueError``.
+        out (numpy.ndarray, optional): Write the result into this array and
+            return it: a writeable array of the result's shape, in any layout;
+            it may be ``a`` itself or overlap it (the result is always that of
+            ``a`` as it was). Without ``dtype=``, ``out.dtype`` is the dtype
+            the scan runs in (NumPy's ``ufunc.accumulate`` rule, then MLX's
+            rules); a result of another dtype is cast into ``out``.
+        include_initial (bool): Prepend (append, with ``reverse``) the value an
+            exclusive scan starts from, the highest value of the dtype (+inf,
+            the integer maximum, True): n + 1 outputs along the axis, as
+            NumPy's ``cumulative_sum``. Needs ``inclusive=True``.
 
     Returns:
         numpy.ndarray: A new array of the input's dtype, as
         ``numpy.fmin.accumulate``: NaN is skipped, and an output is NaN
         only while every element so far is NaN; complex values compare by
-        real part, then imaginary part.
+        real part, then imaginary part. With ``out=``, ``out`` itself.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.nancummin([float('nan'), 3.0, float('nan'), 1.0])
         array([nan,  3.,  3.,  1.])
     """
-    return _scan("nancummin", a, axis, reverse, inclusive, None, stream)
+    return _scan("nancummin", a, axis, reverse, inclusive, None, stream, out, include_initial)
 
 
 #: MLX's alias of :func:`cumsum`.

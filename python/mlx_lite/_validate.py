@@ -54,3 +54,35 @@ def flag(value: Any, name: str, caller: str) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"[{caller}] {name} must be a bool, not {type(value).__name__}.")
+
+
+def initial_flag(value: Any, inclusive: bool, caller: str) -> bool:
+    """``include_initial``: a bool (as ``reverse``), and not with an exclusive scan, whose
+    first output already is the initial value (NumPy's ``cumulative_sum`` has no exclusive form)."""
+    value = flag(value, "include_initial", caller)
+    if value and not inclusive:
+        raise ValueError(f"[{caller}] include_initial=True needs inclusive=True: an exclusive scan "
+                         "already starts with the initial value.")
+    return value
+
+
+def result_shape(a: np.ndarray, axis: Any, include_initial: bool) -> tuple:
+    """The shape of a scan's result: 1-D of ``a.size`` for ``axis=None``, else ``a``'s;
+    one longer along the axis with ``include_initial``."""
+    extra = int(include_initial)
+    if axis is None:
+        return (a.size + extra,)
+    shape = list(a.shape)
+    shape[axis] += extra
+    return tuple(shape)
+
+
+def out_array(out: Any, shape: tuple, caller: str) -> np.ndarray:
+    """``out=``: a writeable ndarray of exactly the result's shape (checked before any write)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"[{caller}] out must be a numpy.ndarray, not {type(out).__name__}.")
+    if out.shape != shape:
+        raise ValueError(f"[{caller}] out has shape {out.shape}, but the result has shape {shape}.")
+    if not out.flags.writeable:
+        raise ValueError(f"[{caller}] out is read-only.")
+    return out

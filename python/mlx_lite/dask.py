@@ -1,9 +1,12 @@
 """mlx_lite's scans on Dask arrays: lazy, chunked, computed by the Swift kernels.
 
-``cumsum``, ``cumprod``, ``cummax``, ``cummin`` and ``logcumsumexp`` here take
-a :class:`dask.array.Array` (or anything :func:`dask.array.asarray` accepts)
-and return a lazy :class:`dask.array.Array` with the same signature, result
-dtype and semantics as the functions of :mod:`mlx_lite`::
+``cumsum``, ``cumprod``, ``cummax``, ``cummin``, ``logcumsumexp`` and the
+NaN-skipping ``nancumsum``, ``nancumprod``, ``nancummax``, ``nancummin`` here
+take a :class:`dask.array.Array` (or anything :func:`dask.array.asarray`
+accepts) and return a lazy :class:`dask.array.Array` with the same result
+dtype and semantics as the functions of :mod:`mlx_lite`, and their signature
+but for ``out=`` and ``include_initial=`` (a Dask array is immutable, and a
+result one longer than the input would not keep its chunks)::
 
     import dask.array as da
     import mlx_lite.dask as mld
@@ -49,6 +52,7 @@ Chunks must be NumPy arrays (or convertible with ``numpy.asarray``).
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any, Callable, Dict, Optional, Union
 
 import dask.array as da
@@ -135,9 +139,12 @@ def _chunk_total(block: Any, axis: int, keepdims: bool = True, *, operation: str
     kind = block.dtype.kind
     reduction = _table.DASK_TOTALS[operation]
     if cast is None and kind in "biufc" and reduction is not None:
-        if reduction in ("max", "min"):
+        if reduction in ("max", "min", "nanmax", "nanmin"):
             if kind != "c":  # NumPy does not order complex numbers as mlx_lite does
-                return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
+                with warnings.catch_warnings():
+                    # an all-NaN chunk's nanmax is NaN, which fmax then skips: the right total
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    return np.asarray(getattr(np, reduction)(block, axis=axis, keepdims=True))
         else:
             # sum, prod: accumulate wide, as mlx_lite does (float16 and float32 in float64 here).
             wide = {"e": np.float64, "f": np.float64, "F": np.complex128}.get(block.dtype.char, result)
@@ -191,16 +198,31 @@ def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: A
 
     result_dtype = identity.dtype
     binop = _binop(caller, result_dtype)
+    # The value a carry starts from is the exclusive scan's start, unless combining it
+    # with NaN loses a NaN the scan keeps: a NaN-skipping maximum starts from -inf, but
+    # its neutral is NaN (fmax skips it), or an all-NaN prefix would become -inf.
+    neutral = identity
+    if result_dtype.kind in "fcV":
+        nan = np.full(1, np.nan, result_dtype)
+        with np.errstate(all="ignore"):
+            if np.isnan(_IN_MEMORY[caller](nan)[0]) and not np.isnan(binop(np.full(1, identity), nan)[0]):
+                neutral = nan[0]
     x = _drop_empty_chunks(x, axis)
     if reverse:
         x = da.flip(x, axis)
-    if inclusive:
+    if inclusive or neutral is not identity:
         # Chunk 0 is combined with the identity too: for float sums use -0.0,
         # the exact identity of IEEE addition, so that a leading -0.0 stays -0.0.
         negated = caller in _table.MINUS_ZERO_NEUTRAL and result_dtype.kind not in "biu"
-        start = -identity if negated else identity
+        start = -identity if negated else neutral
         out = cumreduction(_ChunkScan(caller, True, cast), binop, start, x, axis, result_dtype,
                            method="sequential")
+        if not inclusive and x.shape[axis]:
+            # Where each chunk's exclusive scan would start from -inf, not from the carry:
+            # the inclusive scan, shifted by one behind the exclusive start, in x's chunks.
+            head = da.full(x.shape[:axis] + (1,) + x.shape[axis + 1:], identity, dtype=result_dtype)
+            body = out[(slice(None),) * axis + (slice(0, -1),)]
+            out = da.concatenate([head, body], axis=axis).rechunk(x.chunks)
     else:
         total = functools.partial(_chunk_total, operation=caller, cast=cast, identity=identity)
         out = cumreduction(_ChunkScan(caller, False, cast), binop, identity, x, axis, result_dtype,
@@ -240,7 +262,11 @@ def cumsum(
         MLX, as :func:`mlx_lite.cumsum`'s: booleans sum as ``int32``, every
         other dtype keeps its own (integers wrap on overflow).
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cumsum` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cumsum(da.arange(1, 5, chunks=2), reverse=True, inclusive=False).compute()
@@ -270,7 +296,11 @@ def cumprod(
         A lazy ``dask.array.Array`` of the input's dtype (booleans stay
         boolean: logical and); integer products wrap on overflow.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cumprod` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cumprod(da.arange(1, 5, chunks=2)).compute()
@@ -301,7 +331,11 @@ def cummax(
         across chunks too; complex values compare by real part, then
         imaginary part.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cummax` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cummax(da.from_array([1, 3, 2, 5], chunks=2)).compute()
@@ -332,7 +366,11 @@ def cummin(
         across chunks too; complex values compare by real part, then
         imaginary part.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.cummin` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.cummin(da.from_array([3, 1, 2, 0], chunks=2)).compute()
@@ -363,7 +401,11 @@ def logcumsumexp(
         inputs, otherwise the input's dtype. Chunks are combined with
         ``logaddexp``, which is stable too.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.logcumsumexp` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.logcumsumexp(da.zeros(2, chunks=1)).compute()
@@ -393,7 +435,11 @@ def nancumsum(
         A lazy ``dask.array.Array`` with the input's chunks and
         :func:`mlx_lite.nancumsum`'s dtype.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancumsum` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancumsum(da.from_array([1.0, float('nan'), 2.0], chunks=2)).compute()
@@ -422,7 +468,11 @@ def nancumprod(
     Returns:
         A lazy ``dask.array.Array`` of the input's dtype.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancumprod` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancumprod(da.from_array([2.0, float('nan'), 3.0], chunks=2)).compute()
@@ -452,7 +502,11 @@ def nancummax(
         A lazy ``dask.array.Array`` of the input's dtype; NaN is skipped across
         chunks too.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancummax` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancummax(da.from_array([float('nan'), 1.0, float('nan'), 3.0], chunks=2)).compute()
@@ -482,7 +536,11 @@ def nancummin(
         A lazy ``dask.array.Array`` of the input's dtype; NaN is skipped across
         chunks too.
 
-    Example:
+    ``out=`` and ``include_initial=`` of :func:`mlx_lite.nancummin` are not
+    offered here: a Dask array is immutable, and its chunks are the
+    input's.
+
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.nancummin(da.from_array([float('nan'), 3.0, float('nan'), 1.0], chunks=2)).compute()

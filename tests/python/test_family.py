@@ -393,7 +393,10 @@ EXPECTED_PARAMS = {
                    ("reverse", inspect.Parameter.KEYWORD_ONLY, False),
                    ("inclusive", inspect.Parameter.KEYWORD_ONLY, True),
                    ("dtype", inspect.Parameter.KEYWORD_ONLY, None),
-                   ("stream", inspect.Parameter.KEYWORD_ONLY, None)],
+                   ("stream", inspect.Parameter.KEYWORD_ONLY, None),
+                   # NumPy's conventions (SPEC §9), after MLX's parameters so that theirs keep their order
+                   ("out", inspect.Parameter.KEYWORD_ONLY, None),
+                   ("include_initial", inspect.Parameter.KEYWORD_ONLY, False)],
 }
 EXPECTED_PARAMS["without_dtype"] = [p for p in EXPECTED_PARAMS["with_dtype"] if p[0] != "dtype"]
 
@@ -412,9 +415,11 @@ def test_signatures(name):
     params = [(p.name, p.kind, p.default) for p in _stripped(fn).parameters.values()]
     assert params == EXPECTED_PARAMS[kind]
     if kind == "with_dtype":
-        assert str(_stripped(fn)) == "(a, /, axis=None, *, reverse=False, inclusive=True, dtype=None, stream=None)"
+        assert str(_stripped(fn)) == ("(a, /, axis=None, *, reverse=False, inclusive=True, dtype=None, stream=None, "
+                                      "out=None, include_initial=False)")
     else:
-        assert str(_stripped(fn)) == "(a, /, axis=None, *, reverse=False, inclusive=True, stream=None)"
+        assert str(_stripped(fn)) == ("(a, /, axis=None, *, reverse=False, inclusive=True, stream=None, out=None, "
+                                      "include_initial=False)")
     # the annotated signature is inspectable too, and has hints
     assert any(p.annotation is not inspect.Parameter.empty for p in inspect.signature(fn).parameters.values())
 

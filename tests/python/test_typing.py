@@ -88,6 +88,10 @@ k: mx.Device = mx.new_stream(mx.cpu)  # E
 m: np.dtype[np.float64] = mx.float32  # E
 n: int = mx.__version__  # E
 mx.flaot32  # E
+o: npt.NDArray[np.int8] = mx.cumsum(booleans, out=float32s)  # E
+mx.cumsum(booleans, out=[0, 0, 0])  # E
+mx.cummax(booleans, include_initial=1)  # E
+q: npt.NDArray[np.bool_] = mx.nancumsum(booleans)  # E
 '''
 
 
@@ -116,15 +120,16 @@ def test_help_reads_like_mlx_docs(name):
     params, result = signature.groups()
     assert re.fullmatch(
         r"a: .*ArrayLike.*, /, axis: .* = None, \*, reverse: .* = False, inclusive: .* = True, "
-        + (r"dtype: .*DTypeLike.* = None, " if with_dtype else "") + r"stream: .* = None", params), params
+        + (r"dtype: .*DTypeLike.* = None, " if with_dtype else "") + r"stream: .* = None, "
+        r"out: .*NDArray.* = None, include_initial: .* = False", params), params
     assert "NDArray" in result
     # the docstring: MLX's sections, each argument with its type, an example
     doc = inspect.getdoc(function)
     assert doc.startswith("Return the cumulative ")
-    for section in ("Args:", "Returns:", "Example:"):
+    for section in ("Args:", "Returns:", "Examples:"):
         assert f"\n{section}\n" in doc, section
     for argument in ("a (array_like)", "axis (int, optional)", "reverse (bool)", "inclusive (bool)",
-                     "stream (Stream, optional)") + (("dtype (Dtype, optional)",) if with_dtype else ()):
+                     "stream (Stream, optional)", "out (numpy.ndarray, optional)", "include_initial (bool)") + (("dtype (Dtype, optional)",) if with_dtype else ()):
         assert argument in doc, argument
     assert bool(re.search(r"^ +dtype \(", doc, re.MULTILINE)) == with_dtype
     assert "numpy.ndarray:" in doc.split("Returns:")[1]

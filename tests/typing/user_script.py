@@ -210,4 +210,28 @@ assert mx.set_cache_limit(previous_limit) == 1 << 30
 version: str = mx.__version__
 assert version[0].isdigit()
 
+# --- NumPy's conventions: out= returns out itself (typed as out), include_initial=, the NaN scans
+into = np.zeros(3, np.int64)
+o_sum: npt.NDArray[np.int64] = mx.cumsum(int8s, out=into)  # out's dtype is the working dtype: no wrap
+assert o_sum is into and o_sum.tolist() == [100, 200, 300]
+in_place = doubles.copy()
+o_in_place: npt.NDArray[np.float64] = mx.cumprod(in_place, reverse=True, out=in_place)
+assert o_in_place is in_place
+o_cast: npt.NDArray[np.float32] = mx.cummax(doubles, out=np.zeros(4, np.float32))
+expect(o_cast, np.float32, (4,))
+o_dtype: npt.NDArray[np.float64] = mx.cumulative_sum(int8s, dtype=np.int8, out=np.zeros(3))
+assert o_dtype.tolist() == [100, -56, 44]
+with_start: npt.NDArray[np.int64] = mx.cumsum(int64s, axis=1, include_initial=True)
+expect(with_start, np.int64, (2, 4))
+lse_start: npt.NDArray[np.float32] = mx.logcumsumexp(booleans, include_initial=np.True_)
+expect(lse_start, np.float32, (4,))
+n_sum: npt.NDArray[np.int32] = mx.nancumsum(booleans)
+expect(n_sum, np.int32, (3,))
+n_prod: npt.NDArray[np.float32] = mx.nancumprod(doubles, dtype=np.float32)
+expect(n_prod, np.float32, (4,))
+n_max: npt.NDArray[np.float32] = mx.nancummax(singles, include_initial=True)
+expect(n_max, np.float32, (4,))
+n_min: npt.NDArray[np.uint16] = mx.nancummin(uint16s, out=np.zeros(3, np.uint16))
+expect(n_min, np.uint16, (3,))
+
 print("user_script: ok")
