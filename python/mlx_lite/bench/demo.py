@@ -82,7 +82,7 @@ def dask_row(seed: int, reps: int = 5) -> Optional[Dict[str, Any]]:
 
         calls = {name: total_of(scan) for name, scan in scans.items()}
         calls["x.sum()"] = total_of(lambda y: y)
-        peak = {name: call_with_peak(call) for name, call in calls.items()}
+        peak = {name: call_with_peak(call)[1] for name, call in calls.items()}
         samples: Dict[str, List[float]] = {name: [] for name in calls}
         order = list(calls)
         for rep in range(reps):

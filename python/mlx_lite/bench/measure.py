@@ -23,14 +23,14 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from .cases import Case
-from .peers import FLOORS, LITE_CACHE, SWITCHES, Peer, mx, regimes
+from .peers import FLOORS, LITE_CACHE, SWITCHES, Peer, Unsupported, mx, regimes
 
 
 @dataclass(frozen=True)
 class Settings:
     """How long to measure one case."""
 
-    budget_s: float = 2.0        # timed rounds of mlx_lite and the floors, both regimes
+    budget_s: float = 1.5        # timed rounds of mlx_lite and the floors, both regimes
     others_s: float = 1.2        # timed samples of each other peer (NumPy, MLX, ...)
     min_reps: int = 9            # large cases: one call per sample
     max_reps: int = 25
@@ -63,7 +63,11 @@ class PeerStats:
     faults: Optional[float] = None     # minor page faults per call (median), all threads
     peak_mib: Optional[float] = None   # peak resident-memory growth of the warm-up call
     error: Optional[float] = None      # max relative error (exact cases: share of elements that differ)
-    failure: Optional[str] = None
+    failure: Optional[str] = None      # "unsupported: ..." when the peer cannot do the case
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None and not self.failure.startswith("unsupported")
 
 
 @dataclass
@@ -154,8 +158,9 @@ def _status_kib(key: str) -> Optional[int]:
     return None
 
 
-def call_with_peak(fn: Callable[[], Any]) -> Optional[float]:
-    """Calls ``fn`` (caches emptied first); the growth of peak resident memory, MiB."""
+def call_with_peak(fn: Callable[[], Any]) -> Tuple[Any, Optional[float], float]:
+    """``fn()`` (caches emptied first), the growth of peak resident memory
+    during it (MiB), and its duration (seconds)."""
     settle_memory()
     try:
         with open("/proc/self/clear_refs", "w") as refs:  # resets VmHWM (Linux >= 4.0)
@@ -163,15 +168,14 @@ def call_with_peak(fn: Callable[[], Any]) -> Optional[float]:
         before = _status_kib("VmRSS")
     except OSError:
         before = None
-    if before is None:
-        low = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        out = fn()
-        del out
-        return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - low) / 1024
+    low = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
     out = fn()
+    seconds = time.perf_counter() - start
+    if before is None:
+        return out, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - low) / 1024, seconds
     peak = _status_kib("VmHWM")
-    del out
-    return None if peak is None else (peak - before) / 1024
+    return out, None if peak is None else (peak - before) / 1024, seconds
 
 
 _MAIN_THREAD = str(os.getpid())
@@ -290,7 +294,7 @@ def _reps(total_s: float, budget: float, low: int, high: int) -> int:
 
 
 def run_case(case: Case, settings: Settings, rng: np.random.Generator) -> Result:
-    """Prepare, warm up, calibrate, time interleaved, check accuracy."""
+    """Prepare, warm up (checking accuracy), calibrate, time interleaved."""
     started, load = time.perf_counter(), LoadMonitor()
     result = Result(case)
     try:
@@ -320,30 +324,46 @@ def _measure(case: Case, settings: Settings, rng: np.random.Generator, result: R
             if key not in prepared:
                 prepared[key] = peer.prepare(inputs)
             args[peer.name] = prepared[key]
+        except Unsupported as error:
+            stats.failure = f"unsupported: {error}"
         except Exception as error:  # noqa: BLE001 - a peer that cannot run is reported
             stats.failure = f"prepare: {type(error).__name__}: {error}"
     del prepared
     live = {p.name: p for p in peers if p.name in args}
     calls = {name: (lambda run=p.run, arg=args[name]: run(arg)) for name, p in live.items()}
+    reference = case.reference(inputs) if case.reference is not None else None
     single: Dict[str, float] = {}
-    for name, peer in list(live.items()):  # warm-up (peak memory), then one timed call
+    for name, peer in list(live.items()):  # warm-up: peak memory, accuracy, a first time
         stats = result.peers[name]
         try:
             peer.before(args[name])
-            stats.peak_mib = call_with_peak(calls[name])
-            peer.before(args[name])
-            quiesce()
-            single[name] = time_sample(calls[name], 1)[0]
+            out, stats.peak_mib, seconds = call_with_peak(calls[name])
         except Exception as error:  # noqa: BLE001
             stats.failure = f"{type(error).__name__}: {error}"
             del live[name]
+            continue
+        if reference is not None and peer.check is not None:
+            try:
+                stats.error = discrepancy(np.asarray(peer.check(out)), reference, case.exact)
+            except Exception as error:  # noqa: BLE001
+                stats.failure = f"check: {type(error).__name__}: {error}"
+        del out
+        if seconds < 0.2:  # the warm-up paid first-touch costs: time one more call
+            peer.before(args[name])
+            quiesce()
+            seconds = time_sample(calls[name], 1)[0]
+        single[name] = seconds
+    del reference
     numbers = {name: (1 if s >= settings.single_call_s else
                       min(10**6, math.ceil(settings.sample_s / max(s, 1e-7)))) for name, s in single.items()}
     core = [n for n, p in live.items() if p.role in ("lite", "floor")]
     small = any(numbers[n] > 1 for n in core)
     low, high = ((settings.min_reps_small, settings.max_reps_small) if small
                  else (settings.min_reps, settings.max_reps))
-    reps = _reps(sum(numbers[n] * single[n] for n in core), settings.budget_s, low, high)
+    per_round = sum(numbers[n] * single[n] for n in core)
+    if per_round * low > 4 * settings.budget_s:  # slow scans (logcumsumexp): fewer, at least 3
+        low = max(3, min(low, int(4 * settings.budget_s / per_round)))
+    reps = _reps(per_round, settings.budget_s, low, high)
     stride: Dict[str, int] = {}
     for name in live:
         own = reps if name in core else _reps(numbers[name] * single[name], settings.others_s,
@@ -373,23 +393,6 @@ def _measure(case: Case, settings: Settings, rng: np.random.Generator, result: R
         stats.median_ms, stats.min_ms = float(np.median(seconds)) * 1e3, float(seconds.min()) * 1e3
         stats.reps, stats.loops = len(taken), numbers[name]
         stats.faults = float(np.median([f for _, f in taken]))
-    _accuracy(case, inputs, peers, args, result)
-
-
-def _accuracy(case: Case, inputs: Tuple[np.ndarray, ...], peers: List[Peer], args: Dict[str, Any],
-              result: Result) -> None:
-    """Each checked peer's result against the case's reference, outside the timing."""
-    if case.reference is None:
-        return
-    reference = case.reference(inputs)
-    for peer in peers:
-        stats = result.peers[peer.name]
-        if peer.result is None or peer.name not in args or stats.failure:
-            continue
-        try:
-            stats.error = discrepancy(np.asarray(peer.result(args[peer.name])), reference, case.exact)
-        except Exception as error:  # noqa: BLE001
-            stats.failure = f"check: {type(error).__name__}: {error}"
 
 
 def mlx_cache_limit() -> Optional[int]:

@@ -3,8 +3,9 @@
 A :class:`Peer` is anything timed beside mlx_lite: ``prepare(inputs)`` runs once
 per case, untimed, and returns the argument of ``run``, the timed call (peers
 sharing one ``prepare`` function share its argument). ``before(arg)`` runs
-untimed before every sample (the regimes switch caches there). ``result(arg)`` gives the peer's result with the case's full semantics
-as a NumPy array, for the accuracy check (None: not checked).
+untimed before every sample (the regimes switch caches there). ``check(out)``
+turns the output of one ``run`` into the case's full result as a NumPy array,
+for the accuracy check (None: not checked).
 
 Every ratio is against a floor of the same regime (issue 11):
 
@@ -36,6 +37,11 @@ except Exception:  # noqa: BLE001 - any failure to import MLX just drops its pee
 Inputs = Tuple[np.ndarray, ...]
 
 
+class Unsupported(Exception):
+    """Raised by a peer's preparation when the peer cannot do the case at all
+    (MLX has no complex128): shown as n/a, not as a failure."""
+
+
 def _first(inputs: Inputs) -> Any:
     return inputs[0]
 
@@ -51,7 +57,7 @@ class Peer:
     name: str
     run: Callable[[Any], Any]
     prepare: Callable[[Inputs], Any] = _first
-    result: Optional[Callable[[Any], np.ndarray]] = None
+    check: Optional[Callable[[Any], np.ndarray]] = None
     before: Callable[[Any], None] = _nothing
     regime: str = "uncached"   # the mlx_lite regime it is compared with: "cached" or "uncached"
     role: str = "peer"         # "lite", "floor" or "peer"
@@ -128,7 +134,7 @@ def regimes(peer: Peer, switch: Optional[CacheSwitch], uncached_name: str) -> Tu
         peer.before(arg)
 
     return (replace(peer, before=cached, regime="cached"),
-            replace(peer, name=uncached_name, before=uncached, regime="uncached", result=None))
+            replace(peer, name=uncached_name, before=uncached, regime="uncached", check=None))
 
 
 # --------------------------------------------------------------------------- floors
@@ -210,6 +216,19 @@ def _accumulate(op: str, a: np.ndarray, axis: int, dtype: np.dtype) -> np.ndarra
     return ufunc.accumulate(a, axis)
 
 
+def to_exclusive(out: np.ndarray, op: str, axis: Optional[int], reverse: bool) -> np.ndarray:
+    """An inclusive scan's result shifted by one along ``axis``, the identity first
+    (last when reversed): the exclusive scan."""
+    axis = 0 if axis is None else axis
+    shifted = np.empty_like(out)
+    edge, body, rest = ([slice(None)] * out.ndim for _ in range(3))
+    edge[axis] = slice(-1, None) if reverse else slice(0, 1)
+    body[axis], rest[axis] = (slice(None, -1), slice(1, None)) if reverse else (slice(1, None), slice(None, -1))
+    shifted[tuple(edge)] = IDENTITY[op](out.dtype)
+    shifted[tuple(body)] = out[tuple(rest)]
+    return shifted
+
+
 def numpy_scan(a: np.ndarray, op: str, axis: Optional[int], reverse: bool, inclusive: bool,
                dtype: Optional[np.dtype] = None) -> np.ndarray:
     """NumPy's equivalent of ``mlx_lite.<op>(a, axis, reverse=, inclusive=)``
@@ -217,26 +236,19 @@ def numpy_scan(a: np.ndarray, op: str, axis: Optional[int], reverse: bool, inclu
     if axis is None:
         a, axis = a.reshape(-1), 0
     dtype = a.dtype if dtype is None else np.dtype(dtype)
-    if reverse:
-        a = np.flip(a, axis)
-    out = _accumulate(op, a, axis, dtype)
-    if not inclusive:
-        shifted = np.empty_like(out)
-        lead = [slice(None)] * out.ndim
-        rest, body = list(lead), list(lead)
-        lead[axis], rest[axis], body[axis] = slice(0, 1), slice(1, None), slice(None, -1)
-        shifted[tuple(lead)] = IDENTITY[op](out.dtype)
-        shifted[tuple(rest)] = out[tuple(body)]
-        out = shifted
-    return np.flip(out, axis) if reverse else out
+    out = _accumulate(op, np.flip(a, axis) if reverse else a, axis, dtype)
+    out = np.flip(out, axis) if reverse else out
+    return out if inclusive else to_exclusive(out, op, axis, reverse)
 
 
 def numpy_peer(op: str, axis: Optional[int], reverse: bool, inclusive: bool, dtype: np.dtype) -> Peer:
     """NumPy's call: ``np.cumsum``/``np.cumprod`` with ``dtype=`` the result's,
     ``np.maximum``/``np.minimum``/``np.logaddexp.accumulate``; reverse through
     flipped views; exclusive scans time the inclusive call (NumPy has none)."""
-    return Peer("numpy", lambda x: numpy_scan(x, op, axis, reverse, True, dtype),
-                result=lambda x: numpy_scan(x, op, axis, reverse, inclusive, dtype),
+    def check(out: np.ndarray) -> np.ndarray:
+        return out if inclusive else to_exclusive(out, op, axis, reverse)
+
+    return Peer("numpy", lambda x: numpy_scan(x, op, axis, reverse, True, dtype), check=check,
                 note="" if inclusive else "inclusive timed")
 
 
@@ -247,7 +259,9 @@ def mlx_input(x: np.ndarray, layout: str) -> Any:
     """An evaluated ``mx.array`` holding ``x`` in the same layout where MLX can
     (a transposed, strided, reversed or broadcast MLX view)."""
     name = x.dtype.name
-    dtype = getattr(mx, name)  # explicit: mx.array() would turn float64 into float32
+    if not hasattr(mx, "bool_" if name == "bool" else name):
+        raise Unsupported(f"MLX has no {name}")
+    dtype = getattr(mx, "bool_" if name == "bool" else name)  # explicit: mx.array() makes float64 float32
     source = x.astype(np.float32) if name == "bfloat16" else x
 
     def dense(a: np.ndarray) -> Any:
@@ -291,5 +305,5 @@ def mlx_peers(op: str, axis: Optional[int], reverse: bool, inclusive: bool, layo
         return out
 
     peer = Peer("mlx", run, prepare=lambda inputs: mlx_input(inputs[0], layout),
-                result=lambda xm: mlx_numpy(run(xm)))
+                check=mlx_numpy)
     return regimes(peer, MLX_CACHE, "mlx uncached")

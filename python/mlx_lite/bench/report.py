@@ -37,7 +37,7 @@ def _peer_ms(result: Result, name: str) -> str:
     if stats is None:
         return "-"
     if stats.median_ms is None:
-        return "fail" if stats.failure else "-"
+        return "fail" if stats.failed else "n/a" if stats.failure else "-"
     return fmt_ms(stats.median_ms) + ("*" if stats.note == "inclusive timed" else "")
 
 
@@ -51,7 +51,7 @@ def error_cell(result: Result) -> str:
     if result.case.exact:
         wrong = [n for n, e in zip(names, errors) if e]
         return "exact" if not wrong else "MISMATCH " + ",".join(wrong)
-    return "/".join("-" if e is None else f"{e:.1e}" for e in errors)
+    return "/".join("-" if e is None else "0" if e == 0 else f"{e:.1e}" for e in errors)
 
 
 def _min_speedup(result: Result, *names: str) -> Optional[float]:
@@ -63,7 +63,7 @@ def short_cell(result: Result) -> str:
     """C / U: a regime above the bar; np, mlx, ...: a peer faster than mlx_lite."""
     marks = [r[0].upper() for r in REGIMES if result.above_bar(r)]
     marks += sorted({n.split()[0] for n in result.faster_peers()})
-    if any(s.failure for s in result.peers.values()):
+    if any(s.failed for s in result.peers.values()):
         marks.append("fail")
     return " ".join(marks)
 
@@ -140,7 +140,7 @@ def shortfalls(results: Iterable[Result]) -> List[str]:
             parts.append(f"{peer} faster ({fmt_ms(stats.median_ms)} ms against {fmt_ms(r.lite(stats.regime))}"
                          f" {stats.regime})")
         for peer, stats in r.peers.items():
-            if stats.failure:
+            if stats.failed:
                 parts.append(f"{peer} failed: {stats.failure}")
             elif case.exact and stats.error:
                 parts.append(f"{peer} differs from NumPy in {100 * stats.error:.3g}% of elements")
@@ -224,10 +224,10 @@ def write_json(path: str, results: Sequence[Result], header: Dict[str, Any]) -> 
 def _md_time(result: Result, name: str) -> str:
     stats = result.peers.get(name)
     if stats is None or stats.median_ms is None:
-        return "fail" if stats is not None and stats.failure else ""
+        return "fail" if stats is not None and stats.failed else "n/a" if stats is not None else ""
     cell = fmt_ms(stats.median_ms, " µs") + ("\\*" if stats.note == "inclusive timed" else "")
     if stats.error is not None and not result.case.exact:
-        cell += f" ({stats.error:.1e})"
+        cell += " (0)" if stats.error == 0 else f" ({stats.error:.1e})"
     if stats.role == "peer" and (result.speedup(name) or 2.0) < 1.0:
         cell = f"**{cell}**"
     return cell
