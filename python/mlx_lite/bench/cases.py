@@ -3,15 +3,24 @@
 A :class:`Case` is its inputs (made untimed), mlx_lite's call as a
 :class:`~.peers.Peer` (timed in both cache regimes), the kind of floor, the
 other peers, a wide reference for the accuracy check, and the bar its ratio
-is held to. :func:`scan_case` makes the cases of the five scans; a case of
-another kind is a few lines, e.g. a linear recurrence against its two-input
-floor and SciPy::
+is held to. :func:`scan_case` makes the cases of the five scans. A case of
+another kind is a few lines: peers are named callables, ``prepare`` runs
+untimed on the inputs, and the floor is a key of ``peers.FLOORS``::
 
+    # a linear recurrence, against its two-input floor and SciPy
     Case("linear_recurrence f32 1-D 1e7", "recurrences",
          inputs=lambda rng: (near_one(rng, (N,), f32), uniform(rng, (N,), f32)),
          lite=Peer("mlx_lite", lambda ab: ml.linear_recurrence(*ab), prepare=tuple),
          floor="multiply",
-         peers=(Peer("scipy lfilter", run=..., prepare=...),))
+         peers=(Peer("scipy lfilter", lambda ab: lfilter_of(*ab), prepare=tuple),))
+    # an in-place scan (both regimes are alike: nothing is allocated)
+    Case("cumsum f32 1-D 1e7 out=x", "conventions", inputs=...,
+         lite=Peer("mlx_lite", lambda x: ml.cumsum(x, out=x)),
+         peers=(Peer("numpy", lambda x: np.cumsum(x, out=x)),))
+    # a NaN-skipping scan beside np.nancumsum: peers=(Peer("numpy", np.nancumsum),)
+
+Peers compared with mlx_lite's uncached regime by default (they allocate their
+results); ``regime="cached"`` for one that reuses memory.
 """
 
 from __future__ import annotations

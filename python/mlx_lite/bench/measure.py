@@ -17,7 +17,7 @@ import os
 import resource
 import time
 import timeit
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -312,7 +312,7 @@ def _measure(case: Case, settings: Settings, rng: np.random.Generator, result: R
     inputs = case.inputs(rng)
     template = case.lite.run(case.lite.prepare(inputs))  # the result: the floors' shape and dtype
     result.result_bytes = int(template.nbytes)
-    peers: List[Peer] = [*regimes(case.lite, LITE_CACHE, "mlx_lite uncached"),
+    peers: List[Peer] = [*regimes(replace(case.lite, name="mlx_lite", role="lite"), LITE_CACHE, "mlx_lite uncached"),
                          *FLOORS[case.floor](inputs, template), *case.peers]
     del template
     prepared: Dict[int, Any] = {}

@@ -2,7 +2,7 @@
 
 Top: heat maps of mlx_lite's time over its floor, per case and regime, in
 four panels (the (rows, channels) sweep; every dtype; every scan; layouts,
-flags and sizes), coloured on a log scale diverging at 1.0 (blue: below the
+flags, sizes and any other section, one row per case), coloured on a log scale diverging at 1.0 (blue: below the
 floor, red: above), each cell annotated, bold where the case's bar is missed.
 Bottom: the (rows, channels) sweep as lines, ratio against channels for axis
 0 and -1: mlx_lite and MLX, cached (solid) and uncached (dashed).
@@ -48,8 +48,8 @@ def panels(results: Sequence[Result]) -> List[Panel]:
     scans = [(f"{op} {SHORT[d]}", [index.get(_scan_key(op, d, s, a)) for _, s, a in SHAPES])
              for op in OPS for d in SCAN_DTYPES]
     found.append(("every scan: 1-D 1e7 and 4096² along axis 0, -1", *_rows(scans), [t for t, _, _ in SHAPES]))
-    others = [(_other_label(r), [r]) for r in results if r.case.section in ("layouts", "flags", "sizes")]
-    found.append(("layouts, flags, sizes (f32 cumsum)", *_rows(others), [""]))
+    others = [(_other_label(r), [r]) for r in results if r.case.section not in ("channels", "dtypes", "scans")]
+    found.append(("layouts, flags, sizes (f32 cumsum), others", *_rows(others), [""]))
     return [(title, labels, groups, cells) for title, labels, cells, groups in found if labels]
 
 
@@ -141,8 +141,10 @@ def write_plot(path: str, results: Sequence[Result], info: Dict[str, Any]) -> No
     found = panels(results)
     widths = [1.5 * len(p[2]) + 2.0 for p in found] or [1]
     tallest = max((len(p[1]) for p in found), default=1)
-    fig = plt.figure(figsize=(max(12.0, 1.1 * sum(widths)), 0.26 * tallest + 7.0))
-    grid = fig.add_gridspec(2, 1, height_ratios=[0.26 * tallest + 1.2, 4.2], hspace=0.25)
+    height = 0.26 * tallest + 7.0
+    fig = plt.figure(figsize=(max(12.0, 1.1 * sum(widths)), height))
+    grid = fig.add_gridspec(2, 1, height_ratios=[0.26 * tallest + 1.2, 4.2], hspace=0.25,
+                            top=1.0 - 1.0 / height, bottom=0.6 / height)
     top = grid[0].subgridspec(1, max(1, len(found)), width_ratios=widths, wspace=0.6)
     norm = TwoSlopeNorm(vmin=-2.0, vcenter=0.0, vmax=4.0)
     cmap = plt.get_cmap("RdBu_r").with_extremes(bad="#eeeeee")
@@ -151,7 +153,7 @@ def write_plot(path: str, results: Sequence[Result], info: Dict[str, Any]) -> No
         heat_axes.append(fig.add_subplot(top[n]))
         image = _draw_heat(heat_axes[-1], fig, panel, norm, cmap)
     if image is not None:
-        ticks = [0.25, 0.5, 1, 1.25, 2, 4, 8, 16]
+        ticks = [0.25, 0.5, 1, 2, 4, 8, 16]
         bar = fig.colorbar(image, ax=heat_axes, shrink=0.5, pad=0.01, fraction=0.015,
                            ticks=[math.log2(t) for t in ticks])
         bar.ax.set_yticklabels([f"{t:g}" for t in ticks], fontsize=7)
@@ -162,6 +164,7 @@ def write_plot(path: str, results: Sequence[Result], info: Dict[str, Any]) -> No
     fig.suptitle("mlx_lite against its floors: cached = result cache vs np.copyto into a touched buffer; "
                  "uncached = set_cache_limit(0) vs x.astype(order='K')\n"
                  f"{info['cpu']}, {info['usable_cores']} cores, numpy {info['numpy']}, mlx {info['mlx']}, "
-                 f"mlx_lite {info['mlx_lite']} ({info['mlx_lite_build']} build), {info['date']}", fontsize=10)
+                 f"mlx_lite {info['mlx_lite']} ({info['mlx_lite_build']} build), {info['date']}", fontsize=10,
+                 y=1.0, va="bottom")
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
