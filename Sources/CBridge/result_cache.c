@@ -20,7 +20,12 @@
  * and 0 turns the cache off.
  *
  * NumPy allocates and frees array data with the GIL held, but the mutex keeps
- * the cache safe without relying on that.
+ * the cache safe without relying on that. Nor does fork() rely on it: a thread
+ * that holds the lock when another forks would leave it locked in the child
+ * for good (only the forking thread exists there), and the child's first large
+ * result would wait forever. So fork() takes the lock first (pthread_atfork:
+ * the forking thread waits for the holder to leave) and both sides release it
+ * afterwards; the child inherits the cache in a consistent state.
  */
 #define _GNU_SOURCE
 #include "result_cache.h"
@@ -137,6 +142,16 @@ cache_free(void *context, void *block, size_t size)
     pthread_mutex_unlock(&lock);
 }
 
+static void lock_for_fork(void) { pthread_mutex_lock(&lock); }
+static void unlock_after_fork(void) { pthread_mutex_unlock(&lock); }
+
+/* Once per process, however many times the module is initialised. */
+static void
+register_fork_handlers(void)
+{
+    pthread_atfork(lock_for_fork, unlock_after_fork, unlock_after_fork);
+}
+
 static PyDataMem_Handler handler = {
     "mlx_lite_result_cache",
     1,
@@ -146,6 +161,8 @@ static PyDataMem_Handler handler = {
 PyObject *
 mlxl_cache_handler(void)
 {
+    static pthread_once_t fork_handlers = PTHREAD_ONCE_INIT;
+    pthread_once(&fork_handlers, register_fork_handlers);
     pthread_mutex_lock(&lock);
     limit = default_limit();
     pthread_mutex_unlock(&lock);

@@ -152,3 +152,35 @@ def test_threads_scanning_and_freeing_at_once_get_correct_results():
         thread.join()
     assert not failures
     assert ml.get_cache_memory() <= 8 * MIB
+
+
+def test_limit_changes_and_clears_while_threads_scan():
+    # The limit moves (off, small, large) and the cache is cleared while
+    # other threads take and return blocks: results stay right, and the
+    # cache ends within the last limit.
+    x = np.random.default_rng(3).integers(-5, 5, LARGE).astype(np.int64)
+    expected = np.cumsum(x)
+    stop = threading.Event()
+    failures = []
+
+    def work():
+        while not stop.is_set():
+            if not np.array_equal(ml.cumsum(x), expected):
+                failures.append(1)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for step in range(300):
+            ml.set_cache_limit((0, 3 * MIB, 64 * MIB)[step % 3])
+            if step % 7 == 0:
+                ml.clear_cache()
+            assert ml.get_cache_memory() <= 64 * MIB
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    ml.set_cache_limit(3 * MIB)
+    assert not failures
+    assert ml.get_cache_memory() <= 3 * MIB
