@@ -99,10 +99,17 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
   /// there is a target, the outputs from `carry`. Returns the tile's total,
   /// or nil (before writing anything) when `P_0` is too small (see above).
   /// Inlined with a literal nil target, the same sums give `tileTotal`'s bits.
+  ///
+  /// `nearZero` is set when an output is below `2^-24 (|M| + 8)` in
+  /// magnitude: `M + log(s)` then cancels, and its absolute error (a few
+  /// ulps of M) is more than a float32 ulp of the output. The scalar path,
+  /// whose log1p starts from the running value rather than the tile's
+  /// maximum, keeps those exact (logaddexp(0, -25) = 1.4e-11: 700 ulps off
+  /// here against the scalar path's 0), so `scanTile` rewrites such tiles with it.
   @inline(__always)
   static func walk(
     _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer?, count: Int, maximum m: Double,
-    carry: Double, step: Int
+    carry: Double, step: Int, nearZero: inout Bool
   ) -> Double? {
     let high = max(carry, m)
     // One of the two is exp(0) = 1; a -inf carry gives 0.
@@ -111,6 +118,7 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     let shift = Quad(repeating: m)
     let highs = Quad(repeating: high)
     var running = Quad(repeating: 0)
+    var smallest = Quad(repeating: .infinity)
     var index = 0
     while index < count {
       let lanes = min(4, count &- index)
@@ -121,8 +129,13 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
       if let target {
         let outputs = mlxl_sum_double4(highs, mlxl_log_double4(mlxl_fma_double4(sums, tileScale, carryTerm)))
         store(outputs, target, index, step: step, count: lanes)
+        smallest = mlxl_min_magnitude_double4(smallest, outputs)
       }
       index &+= 4
+    }
+    if target != nil {
+      let limit = 0x1p-24 * (high.magnitude + 8)
+      nearZero = smallest[0] < limit || smallest[1] < limit || smallest[2] < limit || smallest[3] < limit
     }
     return m + .log(running[0])
   }
@@ -135,6 +148,7 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     let step = direction(inputStride, outputStride)
     if step != 0 && count > 0 {
       let m = maximum(input, count: count, step: step)
+      var nearZero = false
       if m.isFinite {
         let wide = Element.double(carry)
         if !(wide < .infinity) {
@@ -142,13 +156,17 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
           let saturated = Element(narrowing: carry)
           for index in 0..<count { output.storeBytes(of: saturated, toByteOffset: index &* step &* size, as: Element.self) }
           if let total = step > 0
-            ? walk(input, nil, count: count, maximum: m, carry: -.infinity, step: 1)
-            : walk(input, nil, count: count, maximum: m, carry: -.infinity, step: -1)
+            ? walk(input, nil, count: count, maximum: m, carry: -.infinity, step: 1, nearZero: &nearZero)
+            : walk(input, nil, count: count, maximum: m, carry: -.infinity, step: -1, nearZero: &nearZero)
           { return Element.accumulator(total) }
         } else if let total = step > 0
-          ? walk(input, output, count: count, maximum: m, carry: wide, step: 1)
-          : walk(input, output, count: count, maximum: m, carry: wide, step: -1)
+          ? walk(input, output, count: count, maximum: m, carry: wide, step: 1, nearZero: &nearZero)
+          : walk(input, output, count: count, maximum: m, carry: wide, step: -1, nearZero: &nearZero)
         {
+          if nearZero {
+            // The outputs are the scalar path's; the total stays this path's, as `tileTotal` has it.
+            _ = Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+          }
           return Element.accumulator(total)
         }
       }
@@ -162,10 +180,11 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     let step = direction(inputStride, outputStride)
     if step != 0 && count > 0 {
       let m = maximum(input, count: count, step: step)
+      var nearZero = false
       if m.isFinite,
         let total = step > 0
-          ? walk(input, nil, count: count, maximum: m, carry: -.infinity, step: 1)
-          : walk(input, nil, count: count, maximum: m, carry: -.infinity, step: -1)
+          ? walk(input, nil, count: count, maximum: m, carry: -.infinity, step: 1, nearZero: &nearZero)
+          : walk(input, nil, count: count, maximum: m, carry: -.infinity, step: -1, nearZero: &nearZero)
       {
         return Element.accumulator(total)
       }

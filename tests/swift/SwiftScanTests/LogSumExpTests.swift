@@ -123,6 +123,25 @@ final class LogSumExpTests: XCTestCase {
     }
   }
 
+  /// Outputs near zero under a far larger tile maximum: the scalar path's, exact to an ulp.
+  func testOutputsNearZero() {
+    var x = [Float](repeating: -25, count: 300)
+    x[150] = 30
+    for carry in [0.0, -1e-3] {
+      for step in [1, -1] {
+        let (outputs, total, other) = scan(x, carry: carry, step: step)
+        XCTAssertEqual(total.bitPattern, other.bitPattern)
+        let worst = zip(outputs, reference(x, carry: carry)).map { ulps($0, $1) }.max()!
+        XCTAssertLessThanOrEqual(worst, 1.0, "carry \(carry) step \(step)")
+      }
+    }
+    let tiny = mlxl_logaddexp_double4(SIMD4(repeating: 0), SIMD4(-25, -30, -40, -700))
+    for lane in 0..<4 {
+      let exact = Foundation.log1p(Foundation.exp([-25.0, -30, -40, -700][lane]))
+      XCTAssertEqual(tiny[lane], exact, accuracy: 4 * exact.ulp)
+    }
+  }
+
   func testVectorExpAndLogAgainstFoundation() {
     var rng = SplitMix64(seed: 14)
     func ulpDistance(_ a: Double, _ b: Double) -> Double { a == b ? 0 : abs(a - b) / b.magnitude.ulp }
