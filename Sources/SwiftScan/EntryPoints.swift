@@ -15,11 +15,12 @@ func kernel<Tiles: TileScanner>(_: Tiles.Type) -> Kernel {
   }
 }
 
-/// The engine for an operation without a vector form (complex, bool, log-add-exp).
+/// The engine for an operation without a vector form (complex, bool, log-add-exp;
+/// log-add-exp on float32 and half types has tiles of its own: LogSumExpTiles.swift).
 func kernel<Element: ScanElement, Operation: ScanOperation>(
   _: Element.Type, _: Operation.Type
 ) -> Kernel where Operation.Value == Element.Accumulator {
-  kernel(ChunkedTiles<Element, Operation>.self)
+  logSumExpKernel(Element.self, Operation.self) ?? kernel(ChunkedTiles<Element, Operation>.self)
 }
 
 /// The engine for an operation with a vector form: a more specific overload,

@@ -1,0 +1,289 @@
+import RealModule
+import VectorShims
+
+/// logcumsumexp on float storage, rescaled per tile, in vectors of four doubles.
+///
+/// The scalar path (`ChunkedTiles` with `LogAddExpOp`) spends an `exp` and a
+/// `log1p` on every element in one dependent chain: 1-D float32 10^7 took
+/// about 170 ms, 45-90 times a copy. Here a tile of up to `tileElements`
+/// elements takes two passes over data already in L1:
+///
+/// 1. `m`, the tile's maximum (NaN kept);
+/// 2. `P_i = Σ_{j≤i} exp(x_j - m)`, summed in double (an in-vector prefix,
+///    then a running total), and each output
+///    `M + log(exp(carry - M) + P_i exp(m - M))` with `M = max(carry, m)`:
+///    that is `carry ⊕ log-sum-exp(x_0…x_i)`, one FMA, one exp and one log per
+///    element, the exps and logs four at a time (VectorShims' vector_math.h).
+///
+/// The tile's total is `m + log(P_last)`: it does not depend on the carry, so
+/// `tileTotal` gets the same bits from the same pass 2 without the outputs.
+///
+/// When the rescaling could lose the answer, the tile is the scalar path's
+/// (its outputs and total, bit for bit): `m` not finite (NaN, +inf, or all
+/// -inf), or `P_0 < 2^-960` (the first element more than about 660 below the
+/// tile's maximum: P_0, and so the sums after it, would be subnormal or zero;
+/// from 2^-960 on they keep full precision, and terms flushed to zero below
+/// e^-708 change them by less than 2^-100 relative). The choice depends on the
+/// tile's data alone, so it is the same for every thread count.
+///
+/// Only tiles contiguous forward or backward take the vector path (the others,
+/// in `scanTile` and `tileTotal` alike, go to `ChunkedTiles`).
+public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
+  public typealias Operation = LogAddExpOp<Element.Accumulator>
+  public typealias Value = Element.Accumulator
+  typealias Scalar = ChunkedTiles<Element, Operation>
+  typealias Quad = SIMD4<Double>
+
+  static var size: Int { MemoryLayout<Element>.stride }
+
+  /// 2^-960: the least first term of a tile's sum that keeps every sum after it a normal number.
+  static var smallestFirstTerm: Double { 0x1p-960 }
+
+  @inline(__always)
+  static func direction(_ inputStride: Int, _ outputStride: Int) -> Int {
+    if inputStride == size && outputStride == size { return 1 }
+    if inputStride == -size && outputStride == -size { return -1 }
+    return 0
+  }
+
+  /// Four elements in scan order from `index`, or fewer (`count` of them,
+  /// the rest `fill`) at a tile's end.
+  @inline(__always)
+  static func load(_ base: UnsafeRawPointer, _ index: Int, step: Int, count: Int = 4, fill: Double = -.infinity) -> Quad {
+    if count == 4 {
+      if step > 0 { return Element.load4(base + index &* size) }
+      return mlxl_reversed_double4(Element.load4(base - (index &+ 3) &* size))
+    }
+    var quad = Quad(repeating: fill)
+    for lane in 0..<count {
+      quad[lane] = Element.double(base.load(fromByteOffset: (index &+ lane) &* step &* size, as: Element.self).widened)
+    }
+    return quad
+  }
+
+  @inline(__always)
+  static func store(_ quad: Quad, _ base: UnsafeMutableRawPointer, _ index: Int, step: Int, count: Int = 4) {
+    if count == 4 {
+      if step > 0 {
+        Element.store4(quad, base + index &* size)
+      } else {
+        Element.store4(mlxl_reversed_double4(quad), base - (index &+ 3) &* size)
+      }
+      return
+    }
+    for lane in 0..<count {
+      base.storeBytes(
+        of: Element(narrowing: Element.accumulator(quad[lane])), toByteOffset: (index &+ lane) &* step &* size,
+        as: Element.self)
+    }
+  }
+
+  /// The tile's maximum, NaN if it holds one.
+  @inline(__always)
+  static func maximum(_ source: UnsafeRawPointer, count: Int, step: Int) -> Double {
+    var running = Quad(repeating: -.infinity)
+    var index = 0
+    while index &+ 4 <= count {
+      running = mlxl_max_nan_double4(running, load(source, index, step: step))
+      index &+= 4
+    }
+    if index < count {
+      running = mlxl_max_nan_double4(running, load(source, index, step: step, count: count &- index))
+    }
+    var result = running[0]
+    for lane in 1..<4 where running[lane] > result || running[lane].isNaN { result = running[lane] }
+    return result
+  }
+
+  /// Pass 2 of a tile whose maximum `m` is finite: the sums `P_i` and, when
+  /// there is a target, the outputs from `carry`. Returns the tile's total,
+  /// or nil (before writing anything) when `P_0` is too small (see above).
+  /// Inlined with a literal nil target, the same sums give `tileTotal`'s bits.
+  ///
+  /// `nearZero` is set when an output is below `2^-24 (|M| + 8)` in
+  /// magnitude: `M + log(s)` then cancels, and its absolute error (a few
+  /// ulps of M) is more than a float32 ulp of the output. The scalar path,
+  /// whose log1p starts from the running value rather than the tile's
+  /// maximum, keeps those exact (logaddexp(0, -25) = 1.4e-11: 700 ulps off
+  /// here against the scalar path's 0), so `scanTile` rewrites such tiles with it.
+  @inline(__always)
+  static func walk(
+    _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer?, count: Int, maximum m: Double,
+    carry: Double, step: Int, nearZero: inout Bool
+  ) -> Double? {
+    let high = max(carry, m)
+    // One of the two is exp(0) = 1; a -inf carry gives 0.
+    let carryTerm = Quad(repeating: carry == -.infinity ? 0 : .exp(carry - high))
+    let tileScale = Quad(repeating: .exp(m - high))
+    let shift = Quad(repeating: m)
+    let highs = Quad(repeating: high)
+    var running = Quad(repeating: 0)
+    var smallest = Quad(repeating: .infinity)
+    var index = 0
+    while index < count {
+      let lanes = min(4, count &- index)
+      let terms = mlxl_exp_nonpositive_double4(mlxl_difference_double4(load(source, index, step: step, count: lanes), shift))
+      if index == 0 && !(terms[0] >= smallestFirstTerm) { return nil }
+      let sums = mlxl_prefix_sum_double4(terms, running)
+      running = mlxl_last_lane_double4(sums)
+      if let target {
+        let outputs = mlxl_sum_double4(highs, mlxl_log_double4(mlxl_fma_double4(sums, tileScale, carryTerm)))
+        store(outputs, target, index, step: step, count: lanes)
+        smallest = mlxl_min_magnitude_double4(smallest, outputs)
+      }
+      index &+= 4
+    }
+    if target != nil {
+      let limit = 0x1p-24 * (high.magnitude + 8)
+      nearZero = smallest[0] < limit || smallest[1] < limit || smallest[2] < limit || smallest[3] < limit
+    }
+    return m + .log(running[0])
+  }
+
+  public static func scanTile(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
+  ) -> Value {
+    let step = direction(inputStride, outputStride)
+    if step != 0 && count > 0 {
+      let m = maximum(input, count: count, step: step)
+      var nearZero = false
+      if m.isFinite {
+        let wide = Element.double(carry)
+        if !(wide < .infinity) {
+          // A NaN or +inf carry is every output (the tile holds no NaN), as in the scalar path.
+          let saturated = Element(narrowing: carry)
+          for index in 0..<count { output.storeBytes(of: saturated, toByteOffset: index &* step &* size, as: Element.self) }
+          if let total = step > 0
+            ? walk(input, nil, count: count, maximum: m, carry: -.infinity, step: 1, nearZero: &nearZero)
+            : walk(input, nil, count: count, maximum: m, carry: -.infinity, step: -1, nearZero: &nearZero)
+          { return Element.accumulator(total) }
+        } else if let total = step > 0
+          ? walk(input, output, count: count, maximum: m, carry: wide, step: 1, nearZero: &nearZero)
+          : walk(input, output, count: count, maximum: m, carry: wide, step: -1, nearZero: &nearZero)
+        {
+          if nearZero {
+            // The outputs are the scalar path's; the total stays this path's, as `tileTotal` has it.
+            _ = Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+          }
+          return Element.accumulator(total)
+        }
+      }
+    }
+    return Scalar.scanTile(input, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+  }
+
+  public static func tileTotal(
+    _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
+  ) -> Value {
+    let step = direction(inputStride, outputStride)
+    if step != 0 && count > 0 {
+      let m = maximum(input, count: count, step: step)
+      var nearZero = false
+      if m.isFinite,
+        let total = step > 0
+          ? walk(input, nil, count: count, maximum: m, carry: -.infinity, step: 1, nearZero: &nearZero)
+          : walk(input, nil, count: count, maximum: m, carry: -.infinity, step: -1, nearZero: &nearZero)
+      {
+        return Element.accumulator(total)
+      }
+    }
+    return Scalar.tileTotal(input, inputStride, outputStride: outputStride, count: count)
+  }
+
+  /// A lane scan's step, four lanes at a time: `local ⊕= input`, then
+  /// `output = carry ⊕ local`, each a vector log-add-exp in double
+  /// (`mlxl_logaddexp_double4`: the same rules as `ScanLogAddExp`); the last
+  /// `count % 4` lanes take the scalar combine. Lanes sit at fixed positions,
+  /// so every lane always takes the same one: the same bits for every thread count.
+  public static func accumulateRow(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
+    local: UnsafeMutablePointer<Value>, carry: UnsafePointer<Value>, count: Int
+  ) {
+    var index = 0
+    while index &+ 4 <= count {
+      let value = mlxl_logaddexp_double4(Element.loadAccumulators(local + index), Element.load4(input + index &* size))
+      Element.storeAccumulators(value, local + index)
+      if let output {
+        Element.store4(mlxl_logaddexp_double4(Element.loadAccumulators(carry + index), value), output + index &* size)
+      }
+      index &+= 4
+    }
+    while index < count {
+      let value = Operation.combine(local[index], input.load(fromByteOffset: index &* size, as: Element.self).widened)
+      local[index] = value
+      output?.storeBytes(
+        of: Element(narrowing: Operation.combine(carry[index], value)), toByteOffset: index &* size, as: Element.self)
+      index &+= 1
+    }
+  }
+}
+
+/// A float storage type whose logcumsumexp `LogSumExpTiles` computes: four
+/// elements at a time as doubles, and its accumulator to and from a double.
+/// (float32 carries in `Double`, float16 and bfloat16 in `Float`; the tiles
+/// compute in double either way: an exp and a log in float would be too
+/// coarse for outputs near zero, where their absolute error is what counts.)
+public protocol LogSumExpElement: ScanElement where Accumulator: ScanLogAddExp & Real & BinaryFloatingPoint {
+  static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double>
+  /// Rounded to the accumulator, then to storage (one rounding for float32).
+  static func store4(_ values: SIMD4<Double>, _ address: UnsafeMutableRawPointer)
+  static func loadAccumulators(_ address: UnsafePointer<Accumulator>) -> SIMD4<Double>
+  static func storeAccumulators(_ values: SIMD4<Double>, _ address: UnsafeMutablePointer<Accumulator>)
+  static func double(_ value: Accumulator) -> Double
+  static func accumulator(_ value: Double) -> Accumulator
+}
+
+extension Float: LogSumExpElement {
+  @inline(__always) public static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double> {
+    mlxl_widen_float4(address.loadUnaligned(as: SIMD4<Float>.self))
+  }
+  @inline(__always) public static func store4(_ values: SIMD4<Double>, _ address: UnsafeMutableRawPointer) {
+    address.storeBytes(of: mlxl_narrow_double4(values), as: SIMD4<Float>.self)
+  }
+  @inline(__always) public static func loadAccumulators(_ address: UnsafePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(address).loadUnaligned(as: SIMD4<Double>.self)
+  }
+  @inline(__always)
+  public static func storeAccumulators(_ values: SIMD4<Double>, _ address: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(address).storeBytes(of: values, as: SIMD4<Double>.self)
+  }
+  @inline(__always) public static func double(_ value: Double) -> Double { value }
+  @inline(__always) public static func accumulator(_ value: Double) -> Double { value }
+}
+
+extension SixteenBitFloat {
+  @inline(__always) public static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double> {
+    mlxl_widen_float4(widen(address.loadUnaligned(as: SIMD4<UInt16>.self)))
+  }
+  @inline(__always) public static func store4(_ values: SIMD4<Double>, _ address: UnsafeMutableRawPointer) {
+    address.storeBytes(of: narrow(mlxl_narrow_double4(values)), as: SIMD4<UInt16>.self)
+  }
+  @inline(__always) public static func loadAccumulators(_ address: UnsafePointer<Float>) -> SIMD4<Double> {
+    mlxl_widen_float4(UnsafeRawPointer(address).loadUnaligned(as: SIMD4<Float>.self))
+  }
+  @inline(__always)
+  public static func storeAccumulators(_ values: SIMD4<Double>, _ address: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(address).storeBytes(of: mlxl_narrow_double4(values), as: SIMD4<Float>.self)
+  }
+  @inline(__always) public static func double(_ value: Float) -> Double { Double(value) }
+  @inline(__always) public static func accumulator(_ value: Double) -> Float { Float(value) }
+}
+
+extension Half: LogSumExpElement {}
+extension BFloat16: LogSumExpElement {}
+
+/// The log-sum-exp tiles for `LogAddExpOp` on float32, float16 and bfloat16,
+/// nil for every other pair: called from the generic `kernel(_:_:)` overload
+/// (EntryPoints.swift), where the metatype comparisons fold away once specialised.
+func logSumExpKernel<Element: ScanElement, Operation: ScanOperation>(_: Element.Type, _: Operation.Type) -> Kernel? {
+  if Operation.self == LogAddExpOp<Double>.self && Element.self == Float.self {
+    return kernel(LogSumExpTiles<Float>.self)
+  }
+  if Operation.self == LogAddExpOp<Float>.self {
+    if Element.self == Half.self { return kernel(LogSumExpTiles<Half>.self) }
+    if Element.self == BFloat16.self { return kernel(LogSumExpTiles<BFloat16>.self) }
+  }
+  return nil
+}
