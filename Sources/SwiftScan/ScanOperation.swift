@@ -74,10 +74,11 @@ protocol SelectingOperation {}
 extension MaxOp: SelectingOperation {}
 extension MinOp: SelectingOperation {}
 
-/// Running log-sum-exp: `logcumsumexp`.
-enum LogAddExpOp<Value: ScanLogAddExp>: ScanOperation {
-  @inline(__always) static var neutral: Value { Value.logZero }
-  @inline(__always) static func combine(_ a: Value, _ b: Value) -> Value {
+/// Running log-sum-exp: `logcumsumexp`. (Public because LogSumExpTiles' public
+/// tile-scanner conformance names it.)
+public enum LogAddExpOp<Value: ScanLogAddExp>: ScanOperation {
+  @inline(__always) public static var neutral: Value { Value.logZero }
+  @inline(__always) public static func combine(_ a: Value, _ b: Value) -> Value {
     Value.logAddExp(a, b)
   }
 }
