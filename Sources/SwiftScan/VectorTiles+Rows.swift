@@ -1,0 +1,139 @@
+/// Many short rows and rows of lanes, in vectors: the vector tile scanner's
+/// `scanRows`, `accumulateRow` and `mapRow` (see `TileScanner`).
+extension VectorTiles {
+  public static func scanRows(
+    _ input: UnsafeRawPointer, _ inputStride: Int,
+    _ output: UnsafeMutableRawPointer, _ outputStride: Int,
+    rowStrides: (input: Int, output: Int), rows: Int,
+    count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
+  ) {
+    // The direction is checked once for all rows, and `walk` inlined for each.
+    switch direction(inputStride, outputStride) {
+    case 1 where count == 8 && rows >= 4:
+      let whole = rows & ~3
+      var row = 0
+      while row < whole {
+        scanRowsOfFour(input + row &* rowStrides.input, output + row &* rowStrides.output, rowStrides: rowStrides, carry: carry)
+        row &+= 4
+      }
+      for rest in whole..<rows {
+        _ = walk(input + rest &* rowStrides.input, output + rest &* rowStrides.output, count: count, carry: carry, step: 1)
+      }
+    case 1 where (count == 2 || count == 4) && rows >= 4
+      && rowStrides.input == count &* size && rowStrides.output == count &* size:
+      // Rows of two or four back to back: eight elements hold four or two
+      // whole rows, whose prefixes are the first one or two steps of `prefix`.
+      let elements = rows &* count
+      var index = 0
+      let n = Octet(repeating: Operation.neutral)
+      let base = Octet(repeating: carry)
+      while index &+ 8 <= elements {
+        let v = lifted(loadOctet(input, index, step: 1))
+        var local = Operation.combine(Value.pairsShifted(v, fill: n), v)
+        if count == 4 { local = Operation.combine(Value.quadsShifted(local, fill: n), local) }
+        storeOctet(Operation.combine(base, local), output, index, step: 1)
+        index &+= 8
+      }
+      for row in (index / count)..<rows {
+        _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: 1)
+      }
+    case 1:
+      for row in 0..<rows {
+        _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: 1)
+      }
+    case -1:
+      for row in 0..<rows {
+        _ = walk(input + row &* rowStrides.input, output + row &* rowStrides.output, count: count, carry: carry, step: -1)
+      }
+    default:
+      for row in 0..<rows {
+        _ = Scalar.scanTile(
+          input + row &* rowStrides.input, inputStride, output + row &* rowStrides.output, outputStride,
+          count: count, carry: carry, scratch: scratch)
+      }
+    }
+  }
+
+  /// A lane scan's step, eight lanes at a time (see `TileScanner.accumulateRow`):
+  /// the same combines per lane, so the same bits as the scalar loop.
+  public static func accumulateRow(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
+    local: UnsafeMutablePointer<Value>, carry: UnsafePointer<Value>, count: Int
+  ) {
+    let locals = UnsafeMutableRawPointer(local)
+    let carries = UnsafeRawPointer(carry)
+    let valueSize = MemoryLayout<Value>.stride
+    var index = 0
+    while index &+ 8 <= count {
+      let value = Operation.combine(
+        (locals + index &* valueSize).loadUnaligned(as: Octet.self),
+        lifted(loadOctet(input, index, step: 1)))
+      (locals + index &* valueSize).storeBytes(of: value, as: Octet.self)
+      if let output {
+        storeOctet(
+          Operation.combine((carries + index &* valueSize).loadUnaligned(as: Octet.self), value), output, index,
+          step: 1)
+      }
+      index &+= 8
+    }
+    while index < count {
+      let value = Operation.combine(
+        local[index], Operation.lift(input.load(fromByteOffset: index &* size, as: Element.self).widened))
+      local[index] = value
+      output?.storeBytes(
+        of: Element(narrowing: Operation.combine(carry[index], value)), toByteOffset: index &* size, as: Element.self)
+      index &+= 1
+    }
+  }
+
+  /// `TileScanner.mapRow` eight at a time.
+  public static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Value, count: Int) {
+    let base = Octet(repeating: carry)
+    var index = 0
+    while index &+ 8 <= count {
+      storeOctet(Operation.combine(base, lifted(loadOctet(input, index, step: 1))), output, index, step: 1)
+      index &+= 8
+    }
+    while index < count {
+      let value = Operation.lift(input.load(fromByteOffset: index &* size, as: Element.self).widened)
+      output.storeBytes(of: Element(narrowing: Operation.combine(carry, value)), toByteOffset: index &* size, as: Element.self)
+      index &+= 1
+    }
+  }
+
+  /// Four contiguous rows of eight, transposed into columns, folded in
+  /// sequence down the columns (one vector combine per column for all four
+  /// rows), and transposed back.
+  @inline(__always)
+  static func scanRowsOfFour(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, rowStrides: (input: Int, output: Int), carry: Value
+  ) {
+    @inline(__always) func transpose(_ a: Vector, _ b: Vector, _ c: Vector, _ d: Vector) -> (Vector, Vector, Vector, Vector) {
+      (Vector(a[0], b[0], c[0], d[0]), Vector(a[1], b[1], c[1], d[1]),
+       Vector(a[2], b[2], c[2], d[2]), Vector(a[3], b[3], c[3], d[3]))
+    }
+    let in1 = input + rowStrides.input, in2 = in1 + rowStrides.input, in3 = in2 + rowStrides.input
+    let out1 = output + rowStrides.output, out2 = out1 + rowStrides.output, out3 = out2 + rowStrides.output
+    let base = Vector(repeating: carry)
+    var running = Vector(repeating: Operation.neutral)
+    for half in 0..<2 {
+      let offset = half &* 4 &* size
+      let columns = transpose(
+        liftedQuad(from: input + offset), liftedQuad(from: in1 + offset),
+        liftedQuad(from: in2 + offset), liftedQuad(from: in3 + offset))
+      running = Operation.combine(running, columns.0)
+      let c0 = Operation.combine(base, running)
+      running = Operation.combine(running, columns.1)
+      let c1 = Operation.combine(base, running)
+      running = Operation.combine(running, columns.2)
+      let c2 = Operation.combine(base, running)
+      running = Operation.combine(running, columns.3)
+      let c3 = Operation.combine(base, running)
+      let rowsOut = transpose(c0, c1, c2, c3)
+      Element.storeNarrowed(rowsOut.0, to: output + offset)
+      Element.storeNarrowed(rowsOut.1, to: out1 + offset)
+      Element.storeNarrowed(rowsOut.2, to: out2 + offset)
+      Element.storeNarrowed(rowsOut.3, to: out3 + offset)
+    }
+  }
+}

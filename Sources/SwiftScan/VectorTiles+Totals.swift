@@ -1,0 +1,53 @@
+/// The totals of the reduce pass: what a tile's scan returns, bit for bit,
+/// without its stores (TileContractTests checks every scanner and path).
+extension VectorTiles {
+  public static func tileTotal(
+    _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
+  ) -> Value {
+    switch direction(inputStride, outputStride) {
+    case 1: return pairs ? walk(input, nil, count: count, carry: Operation.neutral, step: 1) : total(input, count: count, step: 1)
+    case -1: return pairs ? walk(input, nil, count: count, carry: Operation.neutral, step: -1) : total(input, count: count, step: -1)
+    default: return Scalar.tileTotal(input, inputStride, outputStride: outputStride, count: count)
+    }
+  }
+
+  /// The `local` that `walk` returns for the same tile, bit for bit, at a
+  /// fraction of the cost: the reduce pass of a parallel scan needs only each
+  /// eight elements' total, not their prefixes. `walk` folds, in order, the
+  /// totals `((x0 ⊕ x1) ⊕ (x2 ⊕ x3)) ⊕ ((x4 ⊕ x5) ⊕ (x6 ⊕ x7))` of its
+  /// octets (lane 7 of `prefix`); here four octets' totals are made at once,
+  /// with the same operands in the same order, by combining even lanes with
+  /// odd ones three times (pairs, quads, halves), then folded in order.
+  /// (Not for `pairs`, whose walk groups its octets differently.)
+  @inline(__always)
+  static func total(_ source: UnsafeRawPointer, count: Int, step: Int) -> Value {
+    if count <= 8 { return walk(source, nil, count: count, carry: Operation.neutral, step: step) }
+    var local = Operation.neutral
+    var index = 0
+    while index &+ 32 <= count {
+      let v0 = lifted(loadOctet(source, index, step: step))
+      let v1 = lifted(loadOctet(source, index &+ 8, step: step))
+      let v2 = lifted(loadOctet(source, index &+ 16, step: step))
+      let v3 = lifted(loadOctet(source, index &+ 24, step: step))
+      // Lanes (v0 p0, v0 p1, v1 p0, v1 p1, v0 p2, v0 p3, v1 p2, v1 p3), pN the Nth pair's combine.
+      let pairs01 = Operation.combine(Value.evenLanes(v0, v1), Value.oddLanes(v0, v1))
+      let pairs23 = Operation.combine(Value.evenLanes(v2, v3), Value.oddLanes(v2, v3))
+      // Lanes (v0 q0, v1 q0, v2 q0, v3 q0, v0 q1, v1 q1, v2 q1, v3 q1), q0 = p0 ⊕ p1, q1 = p2 ⊕ p3.
+      let quads = Operation.combine(Value.evenLanes(pairs01, pairs23), Value.oddLanes(pairs01, pairs23))
+      let totals = Operation.combine(quads.lowHalf, quads.highHalf)
+      local = Operation.combine(Operation.combine(Operation.combine(
+        Operation.combine(local, totals[0]), totals[1]), totals[2]), totals[3])
+      index &+= 32
+    }
+    while index &+ 8 <= count {
+      local = Operation.combine(local, prefix(loadOctet(source, index, step: step))[7])
+      index &+= 8
+    }
+    while index < count {
+      let offset = index &* step &* size
+      local = Operation.combine(local, Operation.lift(source.load(fromByteOffset: offset, as: Element.self).widened))
+      index &+= 1
+    }
+    return local
+  }
+}
