@@ -57,6 +57,7 @@ SECTIONS: Dict[str, str] = {
     "scans": "every scan: 1-D 10^7 and 4096x4096 along each axis (float32), other dtypes",
     "flags": "flags: reverse, exclusive",
     "sizes": "sizes: 1-D float32 cumsum (16 elements: against NumPy's call)",
+    "conventions": "NumPy's conventions: out=, include_initial=, NaN-skipping scans (1-D float32 10^7)",
 }
 N_LONG = 10**7
 SQUARE = (4096, 4096)
@@ -279,7 +280,41 @@ def case_table() -> List[Case]:
         bar = BAR_TINY if tiny else BAR_IN_CACHE if n >= 10**4 else None  # 10^3: no goal
         cases.append(scan_case("sizes", "cumsum", (n,), bar=bar, bar_peer="numpy" if tiny else None,
                                quick=n in (16, 10**5)))
+    cases += convention_cases()
     unique: Dict[str, Case] = {}
     for case in cases:
         unique.setdefault(case.name, case)
     return list(unique.values())
+
+
+def convention_cases() -> List[Case]:
+    """out=, include_initial= and the NaN-skipping scans beside NumPy's own calls."""
+    f32 = np.dtype(np.float32)
+
+    def data(rng: np.random.Generator) -> Inputs:
+        return (uniform(rng, (N_LONG,), f32),)
+
+    def with_nan(rng: np.random.Generator) -> Inputs:
+        x = spread(rng, (N_LONG,), f32)
+        x[rng.random(N_LONG) < 0.1] = np.nan
+        return (x,)
+
+    def with_buffer(inputs: Inputs) -> Any:
+        return inputs[0], np.empty_like(inputs[0])
+
+    sec = "conventions"
+    return [
+        Case("cumsum f32 1-D 1e7 out=x", sec, data,
+             lite=Peer("mlx_lite", lambda x: ml.cumsum(x, out=x), role="lite", prepare=lambda i: i[0].copy()),
+             peers=(Peer("numpy", lambda x: np.cumsum(x, out=x), prepare=lambda i: i[0].copy()),)),
+        Case("cumsum f32 1-D 1e7 out=buf", sec, data,
+             lite=Peer("mlx_lite", lambda xb: ml.cumsum(xb[0], out=xb[1]), role="lite", prepare=with_buffer),
+             peers=(Peer("numpy", lambda xb: np.cumsum(xb[0], out=xb[1]), prepare=with_buffer),)),
+        Case("cumsum f32 1-D 1e7 include_initial", sec, data,
+             lite=Peer("mlx_lite", lambda x: ml.cumsum(x, include_initial=True), role="lite"),
+             peers=(Peer("numpy", lambda x: np.cumulative_sum(x, include_initial=True)),)),
+        Case("nancumsum f32 1-D 1e7 (10% NaN)", sec, with_nan,
+             lite=Peer("mlx_lite", ml.nancumsum, role="lite"), peers=(Peer("numpy", np.nancumsum),)),
+        Case("nancummax f32 1-D 1e7 (10% NaN)", sec, with_nan,
+             lite=Peer("mlx_lite", ml.nancummax, role="lite"), peers=(Peer("numpy", np.fmax.accumulate),)),
+    ]
