@@ -25,7 +25,7 @@ def test_case_table_covers_the_issue():
     cases = case_table()
     names = [c.name for c in cases]
     assert len(names) == len(set(names)) > 100
-    assert {c.section for c in cases} == {"channels", "layouts", "dtypes", "scans", "flags", "sizes"}
+    assert {c.section for c in cases} == {"channels", "layouts", "dtypes", "scans", "flags", "sizes", "conventions"}
     assert {c.info["op"] for c in cases} == set(OPS)
     wanted = {d for d in DTYPES if d != "bfloat16" or ml_dtypes is not None}
     assert {c.info["dtype"] for c in cases if c.section == "dtypes"} == wanted
