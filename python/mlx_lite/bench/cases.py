@@ -303,18 +303,29 @@ def convention_cases() -> List[Case]:
         return inputs[0], np.empty_like(inputs[0])
 
     sec = "conventions"
+
+    def info(op: str, variant: str) -> Dict[str, Any]:
+        return {"op": op, "variant": variant, "dtype": "float32", "result_dtype": "float32",
+                "shape": [N_LONG], "axis": None, "reverse": False, "inclusive": True, "layout": "C",
+                "label": "1-D", "elements": N_LONG}
+
     return [
         Case("cumsum f32 1-D 1e7 out=x", sec, data,
              lite=Peer("mlx_lite", lambda x: ml.cumsum(x, out=x), role="lite", prepare=lambda i: i[0].copy()),
-             peers=(Peer("numpy", lambda x: np.cumsum(x, out=x), prepare=lambda i: i[0].copy()),)),
+             peers=(Peer("numpy", lambda x: np.cumsum(x, out=x), prepare=lambda i: i[0].copy()),),
+             info=info("cumsum", "out=x")),
         Case("cumsum f32 1-D 1e7 out=buf", sec, data,
              lite=Peer("mlx_lite", lambda xb: ml.cumsum(xb[0], out=xb[1]), role="lite", prepare=with_buffer),
-             peers=(Peer("numpy", lambda xb: np.cumsum(xb[0], out=xb[1]), prepare=with_buffer),)),
+             peers=(Peer("numpy", lambda xb: np.cumsum(xb[0], out=xb[1]), prepare=with_buffer),),
+             info=info("cumsum", "out=buf")),
         Case("cumsum f32 1-D 1e7 include_initial", sec, data,
              lite=Peer("mlx_lite", lambda x: ml.cumsum(x, include_initial=True), role="lite"),
-             peers=(Peer("numpy", lambda x: np.cumulative_sum(x, include_initial=True)),)),
+             peers=(Peer("numpy", lambda x: np.cumulative_sum(x, include_initial=True)),),
+             info=info("cumsum", "include_initial")),
         Case("nancumsum f32 1-D 1e7 (10% NaN)", sec, with_nan,
-             lite=Peer("mlx_lite", ml.nancumsum, role="lite"), peers=(Peer("numpy", np.nancumsum),)),
+             lite=Peer("mlx_lite", ml.nancumsum, role="lite"), peers=(Peer("numpy", np.nancumsum),),
+             info=info("cumsum", "nancumsum")),
         Case("nancummax f32 1-D 1e7 (10% NaN)", sec, with_nan,
-             lite=Peer("mlx_lite", ml.nancummax, role="lite"), peers=(Peer("numpy", np.fmax.accumulate),)),
+             lite=Peer("mlx_lite", ml.nancummax, role="lite"), peers=(Peer("numpy", np.fmax.accumulate),),
+             info=info("cummax", "nancummax")),
     ]
