@@ -146,6 +146,17 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     count: Int, carry: Value, scratch: UnsafeMutablePointer<Value>
   ) -> Value {
     let step = direction(inputStride, outputStride)
+    if step != 0 && count > 0 && UnsafeRawPointer(output) == input {
+      // In place (a cast input is converted into the result, then scanned
+      // there): the fallbacks below read the tile again after outputs are
+      // written, so they read a copy of it. The same bits as out of place.
+      let low = step > 0 ? input : input - (count &- 1) &* size
+      return withUnsafeTemporaryAllocation(byteCount: count &* size, alignment: 16) { copy in
+        copy.baseAddress!.copyMemory(from: low, byteCount: count &* size)
+        let source = UnsafeRawPointer(copy.baseAddress!) + (step > 0 ? 0 : (count &- 1) &* size)
+        return scanTile(source, inputStride, output, outputStride, count: count, carry: carry, scratch: scratch)
+      }
+    }
     if step != 0 && count > 0 {
       let m = maximum(input, count: count, step: step)
       var nearZero = false
