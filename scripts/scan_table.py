@@ -140,6 +140,18 @@ OPERATIONS = [
     Operation("NANMIN", "NaNSkippingMinOp", exact=True),
 ]
 
+# The linear recurrences (linear_recurrence, ewma) run on these families, each
+# dtype in its swift_accumulator (float16 and bfloat16 in float32, float32 in
+# float64, complex64 in complex128); bool and integer inputs become float32.
+RECURRENCE_FAMILIES = ("float", "complex")
+RECURRENCE_DEFAULT = "float32"
+
+
+def recurrence_dtypes() -> list:
+    """The dtypes a linear recurrence has a kernel for, in ABI order."""
+    return [dtype for dtype in DTYPES if dtype.family in RECURRENCE_FAMILIES]
+
+
 _ORDER = "complex values compare by real part, then imaginary part."
 
 SCANS = [

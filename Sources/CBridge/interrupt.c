@@ -64,16 +64,33 @@ mlxl_find_main_thread(void)
     return PyErr_Occurred() ? -1 : 0;
 }
 
-/* Runs the scan with the GIL released; a large one on the main thread stops at Ctrl-C (see on_sigint). */
+/* Runs the engine with the GIL released; a large call on the main thread stops at Ctrl-C (see on_sigint). */
 int32_t
-mlxl_run_interruptible(mlxl_scan_problem *problem, Py_ssize_t size)
+mlxl_run_interruptible(mlxl_engine_call call, void *problem, const volatile int32_t **interrupt, Py_ssize_t size)
 {
     int intercepted = size >= INTERRUPTIBLE_ELEMENTS && intercept_sigint();
-    problem->interrupt = intercepted ? &interrupt_flag : NULL;
+    *interrupt = intercepted ? &interrupt_flag : NULL;
     int32_t status;
     Py_BEGIN_ALLOW_THREADS
-    status = mlxl_scan(problem);
+    status = call(problem);
     Py_END_ALLOW_THREADS
     if (intercepted) release_sigint();
     return status;
+}
+
+PyObject *
+mlxl_raise_for_status(const char *function, int32_t status)
+{
+    switch (status) {
+    case MLXL_STATUS_UNSUPPORTED:
+        return PyErr_Format(PyExc_TypeError, "%s: operation not defined for this element type", function);
+    case MLXL_STATUS_NO_MEMORY:
+        return PyErr_NoMemory();
+    case MLXL_STATUS_INTERRUPTED:
+        if (PyErr_CheckSignals() < 0) return NULL;
+        PyErr_SetNone(PyExc_KeyboardInterrupt);
+        return NULL;
+    default:
+        return PyErr_Format(PyExc_ValueError, "%s: invalid problem (status %d)", function, (int)status);
+    }
 }

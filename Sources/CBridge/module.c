@@ -10,44 +10,16 @@
  * flags, streams) lives in Python; what is checked here is only what keeps
  * memory safe if the module is called directly.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#define MLXL_IMPORTS_NUMPY
+#include "numpy_api.h"
 
-#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
-#include <numpy/arrayobject.h>
-
+#include "allocation.h"
 #include "cbridge.h"
 #include "interrupt.h"
+#include "recurrence.h"
 #include "result_cache.h"
 #include "scan_abi.h"
-#include "scan_codes.h" /* expected_kind, MLXL_EXPORTED_CODES: generated from scripts/scan_table.py */
-
-/* The result cache's memory handler (result_cache.c), set around large allocations. */
-static PyObject *cache_handler;
-
-static PyObject *
-raise_for_status(int32_t status)
-{
-    switch (status) {
-    case MLXL_STATUS_UNSUPPORTED:
-        return PyErr_Format(PyExc_TypeError, "_core.scan: operation not defined for this element type");
-    case MLXL_STATUS_NO_MEMORY:
-        return PyErr_NoMemory();
-    case MLXL_STATUS_INTERRUPTED:
-        if (PyErr_CheckSignals() < 0) return NULL;
-        PyErr_SetNone(PyExc_KeyboardInterrupt);
-        return NULL;
-    default:
-        return PyErr_Format(PyExc_ValueError, "_core.scan: invalid problem (status %d)", (int)status);
-    }
-}
-
-/* Whether `descr` stores element code `dtype`: the same size and NumPy kind. */
-static int
-descr_matches(PyArray_Descr *descr, long dtype)
-{
-    return PyDataType_ELSIZE(descr) == mlxl_element_size((int32_t)dtype) && descr->kind == expected_kind[dtype];
-}
+#include "scan_codes.h" /* MLXL_EXPORTED_CODES: generated from scripts/scan_table.py */
 
 /* One call of scan(), its arguments checked: what the functions below share. */
 typedef struct {
@@ -176,13 +148,13 @@ result_descr(const scan_call *call, int *staged)
         descr = input_descr;
         Py_INCREF(descr);
     }
-    if (!descr_matches(descr, call->dtype) || PyDataType_ISBYTESWAPPED(descr)) {
+    if (!mlxl_descr_matches(descr, call->dtype) || PyDataType_ISBYTESWAPPED(descr)) {
         Py_DECREF(descr);
         PyErr_Format(PyExc_TypeError, "_core.scan: result dtype does not match element code %ld", call->dtype);
         return NULL;
     }
     *staged = descr != input_descr || !PyArray_ISALIGNED(call->array);
-    if (!*staged && !descr_matches(input_descr, call->dtype)) {
+    if (!*staged && !mlxl_descr_matches(input_descr, call->dtype)) {
         Py_DECREF(descr);
         PyErr_Format(PyExc_TypeError, "_core.scan: array elements do not match element code %ld", call->dtype);
         return NULL;
@@ -230,13 +202,10 @@ allocate_result(const scan_call *call, PyArray_Descr *descr)
         return call->out;
     }
     npy_intp size = result_size(call);
-    PyObject *previous_handler = NULL;
-    if ((size_t)size * (size_t)PyDataType_ELSIZE(descr) >= MLXL_CACHE_MIN_BYTES) {
-        previous_handler = PyDataMem_SetHandler(cache_handler);
-        if (previous_handler == NULL) {
-            Py_DECREF(descr);
-            return NULL;
-        }
+    PyObject *previous = mlxl_cache_scope_begin((size_t)size * (size_t)PyDataType_ELSIZE(descr));
+    if (previous == NULL) {
+        Py_DECREF(descr);
+        return NULL;
     }
     PyArrayObject *result;
     if (call->axis == -1) {
@@ -246,14 +215,9 @@ allocate_result(const scan_call *call, PyArray_Descr *descr)
     } else {
         result = new_like_with_shape(call, descr);
     }
-    if (previous_handler != NULL) {
-        PyObject *ours = PyDataMem_SetHandler(previous_handler);
-        Py_DECREF(previous_handler);
-        if (ours == NULL) {
-            Py_XDECREF(result);
-            return NULL;
-        }
-        Py_DECREF(ours);
+    if (mlxl_cache_scope_end(previous) < 0) {
+        Py_XDECREF(result);
+        return NULL;
     }
     return result;
 }
@@ -309,7 +273,6 @@ describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *re
     problem->inclusive = call->inclusive;
     problem->input = PyArray_DATA(source);
     problem->output = PyArray_DATA(result);
-    problem->interrupt = NULL;
     problem->include_initial = call->include_initial;
     /* The flattened output's stride (0: dense), read by the engine for axis -1. */
     npy_intp flat_stride = call->axis == -1 && call->out != NULL ? PyArray_STRIDES(result)[0] : 0;
@@ -329,6 +292,12 @@ describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *re
         problem->input_strides[i] = input_strides[i];
         problem->output_strides[i] = call->axis == -1 ? (i == 0 ? flat_stride : 0) : output_strides[i];
     }
+}
+
+static int32_t
+run_scan(void *problem)
+{
+    return mlxl_scan((const mlxl_scan_problem *)problem);
 }
 
 /*
@@ -368,11 +337,11 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
     mlxl_scan_problem problem;
     describe_problem(&call, source, result, &problem);
-    int32_t status = mlxl_run_interruptible(&problem, size + call.include_initial);
+    int32_t status = mlxl_run_interruptible(run_scan, &problem, &problem.interrupt, size + call.include_initial);
     Py_DECREF(source);
     if (status != MLXL_STATUS_OK) {
         Py_DECREF(result);
-        return raise_for_status(status);
+        return mlxl_raise_for_status("_core.scan", status);
     }
     return (PyObject *)result;
 }
@@ -410,6 +379,7 @@ static PyMethodDef methods[] = {
      "dtype `cast` (None: a's own, in native byte order); with include_initial,\n"
      "one longer along the axis; written into `out` (returned) when not None.\n"
      "Internal: mlx_lite's public functions validate their arguments and call this."},
+    MLXL_RECURRENCE_METHOD,
     {"set_cache_limit", cache_limit, METH_O,
      "set_cache_limit(bytes) -> previous limit: the most the result cache keeps (0: off)."},
     {"get_cache_memory", cache_memory, METH_NOARGS, "get_cache_memory() -> bytes the result cache holds."},
@@ -438,7 +408,7 @@ MLXL_JOIN(PyInit_, MLXL_MODULE)(void)
 {
     import_array();
     if (mlxl_find_main_thread() < 0) return NULL;
-    if (cache_handler == NULL && (cache_handler = mlxl_cache_handler()) == NULL) return NULL;
+    if (mlxl_allocation_init() < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     /* The codes of scan_abi.h, which tests compare with mlx_lite._table (both generated from one table). */

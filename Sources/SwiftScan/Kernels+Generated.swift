@@ -191,6 +191,20 @@ func kernel(op: Int32, dtype: Int32) -> Kernel? {
   }
 }
 
+/// The linear recurrence for ABI code `dtype`; nil for a dtype it does not
+/// run on (bool, integers: the Python layer casts those to float32).
+func recurrenceKernel(dtype: Int32) -> RecurrenceKernel? {
+  switch UInt32(bitPattern: dtype) {
+  case MLXL_FLOAT16.rawValue: return RecurrenceEngine<Half>.run
+  case MLXL_BFLOAT16.rawValue: return RecurrenceEngine<BFloat16>.run
+  case MLXL_FLOAT32.rawValue: return RecurrenceEngine<Float>.run
+  case MLXL_FLOAT64.rawValue: return RecurrenceEngine<Double>.run
+  case MLXL_COMPLEX64.rawValue: return RecurrenceEngine<Complex64Element>.run
+  case MLXL_COMPLEX128.rawValue: return RecurrenceEngine<Complex128>.run
+  default: return nil
+  }
+}
+
 /// Bytes per element of each dtype (0 for an unknown code).
 @_cdecl("mlxl_element_size")
 public func elementSize(_ dtype: Int32) -> Int64 {

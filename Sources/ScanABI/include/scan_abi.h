@@ -78,6 +78,40 @@ static inline void mlxl_cpu_relax(void) {
 #endif
 }
 
+/*
+ * One first-order linear recurrence: `output[t] = a[t] * output[t-1] + scale * b[t]`
+ * along `axis`, from `output[-1] = initial` (zero when `initial` is NULL);
+ * with `reverse`, from the last element towards the first.
+ *
+ * Every array has the shape `shape` and the element type `dtype` (a float or
+ * complex code); strides are in bytes, any sign, zero for a broadcast
+ * operand. `initial`'s stride along the axis is not read. `a` NULL means the
+ * constant `a_constant` (real part, imaginary part) at every step, which
+ * reads one array instead of two. The Python layer resolves axis=None
+ * (flattened) and broadcasting before it calls.
+ */
+typedef struct {
+    int32_t dtype;   /* mlxl_dtype of every array: float16 ... complex128 */
+    int32_t ndim;    /* 1 ... MLXL_MAX_DIMS */
+    int32_t axis;    /* 0 ... ndim-1 */
+    int32_t reverse; /* nonzero: h[t] = a[t] * h[t+1] + scale * b[t], from the end */
+    const void *a;   /* NULL: a_constant */
+    const void *b;
+    const void *initial; /* NULL: zero */
+    void *output;
+    const volatile int32_t *interrupt; /* as in mlxl_scan_problem */
+    double a_constant[2];
+    double scale; /* of b: 1 for linear_recurrence; ewma's alpha */
+    int64_t shape[MLXL_MAX_DIMS];
+    int64_t a_strides[MLXL_MAX_DIMS];
+    int64_t b_strides[MLXL_MAX_DIMS];
+    int64_t initial_strides[MLXL_MAX_DIMS];
+    int64_t output_strides[MLXL_MAX_DIMS];
+} mlxl_recurrence_problem;
+
+/* Runs the recurrence; returns an mlxl_status. Safe to call from many threads at once. */
+int32_t mlxl_linear_recurrence(const mlxl_recurrence_problem *problem);
+
 /* Runs the scan; returns an mlxl_status. Safe to call from many threads at once. */
 int32_t mlxl_scan(const mlxl_scan_problem *problem);
 
