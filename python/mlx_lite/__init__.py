@@ -2,7 +2,8 @@
 
 ``cumsum``, ``cumprod``, ``cummax``, ``cummin`` and ``logcumsumexp`` with
 MLX's signatures and result types, on any NumPy array or array-like, returning
-NumPy arrays.
+NumPy arrays; NumPy's NaN-skipping scans; and the linear recurrences
+``linear_recurrence`` and ``ewma`` (pandas' ``ewm().mean()``).
 """
 
 from typing import TYPE_CHECKING
@@ -28,12 +29,14 @@ else:
 
 from ._memory import clear_cache, get_cache_memory, set_cache_limit
 from ._scan import *  # noqa: F403 (the scans of the one table, and AxisError)
+from ._recurrence import linear_recurrence
+from ._ewma import ewma
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Device", "DeviceType", "Stream", "clear_cache", "cpu", "default_device", "default_stream",
-    "get_cache_memory", "gpu", "is_available", "new_stream", "set_cache_limit", "set_default_device",
+    "Device", "DeviceType", "Stream", "clear_cache", "cpu", "default_device", "default_stream", "ewma",
+    "get_cache_memory", "gpu", "is_available", "linear_recurrence", "new_stream", "set_cache_limit", "set_default_device",
     "set_default_stream", "stream",
 ]
 __all__ += _dtypes.__all__

@@ -73,6 +73,11 @@ RESULT_DTYPES: Dict[str, Dict[str, str]] = {
     'nancummin': {},
 }
 
+#: The dtypes linear_recurrence and ewma run in (each in its own precision or wider);
+#: bool and integer inputs run in RECURRENCE_DEFAULT.
+RECURRENCE_DTYPES: Tuple[str, ...] = ('float16', 'bfloat16', 'float32', 'float64', 'complex64', 'complex128')
+RECURRENCE_DEFAULT: str = 'float32'
+
 #: The scans that take ``dtype=``.
 TAKES_DTYPE: FrozenSet[str] = frozenset(['cumprod', 'cumsum', 'nancumprod', 'nancumsum'])
 

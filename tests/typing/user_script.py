@@ -234,4 +234,11 @@ expect(n_max, np.float32, (4,))
 n_min: npt.NDArray[np.uint16] = mx.nancummin(uint16s, out=np.zeros(3, np.uint16))
 expect(n_min, np.uint16, (3,))
 
+ema: npt.NDArray[Any] = mx.linear_recurrence(0.5, singles)
+expect(ema, np.float32, (3,))
+iir: npt.NDArray[Any] = mx.linear_recurrence(np.full(4, 0.9), doubles, initial=1.0, reverse=True)
+expect(iir, np.float64, (4,))
+smooth: npt.NDArray[Any] = mx.ewma(doubles, span=3, adjust=False)
+expect(smooth, np.float64, (4,))
+
 print("user_script: ok")
