@@ -64,6 +64,7 @@ from . import _scan as _in_memory
 from . import _table
 from ._device import StreamOrDevice, check_stream
 from ._validate import axis_index, flag, target_dtype
+from .dask_recurrence import ewma, linear_recurrence
 
 #: What the scans accept: a Dask array, or anything ``dask.array.asarray`` accepts.
 DaskArrayLike = Union[da.Array, ArrayLike]
@@ -554,3 +555,6 @@ cumulative_sum = cumsum
 #: MLX's alias of :func:`cumprod`.
 cumulative_prod = cumprod
 # --- End of generated code. ---
+
+# The linear recurrences (dask_recurrence.py), beside the scans.
+__all__ += ["ewma", "linear_recurrence"]
