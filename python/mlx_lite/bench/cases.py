@@ -58,6 +58,7 @@ SECTIONS: Dict[str, str] = {
     "flags": "flags: reverse, exclusive",
     "sizes": "sizes: 1-D float32 cumsum (16 elements: against NumPy's call)",
     "conventions": "NumPy's conventions: out=, include_initial=, NaN-skipping scans (1-D float32 10^7)",
+    "recurrences": "linear recurrences: linear_recurrence (constant and varying a) and ewma, 10^7 elements",
 }
 N_LONG = 10**7
 SQUARE = (4096, 4096)
@@ -281,6 +282,9 @@ def case_table() -> List[Case]:
         cases.append(scan_case("sizes", "cumsum", (n,), bar=bar, bar_peer="numpy" if tiny else None,
                                quick=n in (16, 10**5)))
     cases += convention_cases()
+    from .recurrence_cases import recurrence_cases  # it imports this module
+
+    cases += recurrence_cases()
     unique: Dict[str, Case] = {}
     for case in cases:
         unique.setdefault(case.name, case)
