@@ -43,6 +43,32 @@ operand(PyObject *object, const char *name, PyArrayObject *shape, long dtype, Py
     return 0;
 }
 
+/* A new array like `array` (order 'K'), from the result cache when large. */
+static PyArrayObject *
+new_result_like(PyArrayObject *array)
+{
+    PyArray_Descr *descr = PyArray_DESCR(array);
+    PyObject *previous = mlxl_cache_scope_begin((size_t)PyArray_NBYTES(array));
+    if (previous == NULL) return NULL;
+    Py_INCREF(descr);
+    PyArrayObject *result = (PyArrayObject *)PyArray_NewLikeArray(array, NPY_KEEPORDER, descr, 0);
+    if (mlxl_cache_scope_end(previous) < 0) {
+        Py_XDECREF(result);
+        return NULL;
+    }
+    return result;
+}
+
+PyObject *
+mlxl_empty_like_call(PyObject *Py_UNUSED(module), PyObject *array)
+{
+    if (!PyArray_Check(array)) {
+        PyErr_Format(PyExc_TypeError, "_core.empty_like: expected a numpy.ndarray, got %.200s", Py_TYPE(array)->tp_name);
+        return NULL;
+    }
+    return (PyObject *)new_result_like((PyArrayObject *)array);
+}
+
 static int32_t
 run_recurrence(void *problem)
 {
@@ -95,17 +121,8 @@ mlxl_linear_recurrence_call(PyObject *Py_UNUSED(module), PyObject *const *args, 
     PyArrayObject *result = out;
     if (result != NULL) {
         Py_INCREF(result);
-    } else {
-        PyArray_Descr *descr = PyArray_DESCR(b);
-        PyObject *previous = mlxl_cache_scope_begin((size_t)PyArray_NBYTES(b));
-        if (previous == NULL) return NULL;
-        Py_INCREF(descr);
-        result = (PyArrayObject *)PyArray_NewLikeArray(b, NPY_KEEPORDER, descr, 0);
-        if (mlxl_cache_scope_end(previous) < 0) {
-            Py_XDECREF(result);
-            return NULL;
-        }
-        if (result == NULL) return NULL;
+    } else if ((result = new_result_like(b)) == NULL) {
+        return NULL;
     }
     if (PyArray_SIZE(b) == 0) return (PyObject *)result;
 

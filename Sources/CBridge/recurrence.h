@@ -4,6 +4,7 @@
 #include "numpy_api.h"
 
 PyObject *mlxl_linear_recurrence_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyObject *mlxl_empty_like_call(PyObject *module, PyObject *array);
 
 #define MLXL_RECURRENCE_METHOD                                                                   \
     {"linear_recurrence", (PyCFunction)(void (*)(void))mlxl_linear_recurrence_call, METH_FASTCALL, \
@@ -11,6 +12,9 @@ PyObject *mlxl_linear_recurrence_call(PyObject *module, PyObject *const *args, P
      "h[t] = a[t] * h[t-1] + scale * b[t] along axis, from h[-1] = initial (None: 0);\n"        \
      "a None: the constant a_constant. Every array has b's shape and the dtype of\n"            \
      "element code dtype. Internal: mlx_lite.linear_recurrence checks, broadcasts and\n"        \
-     "converts its arguments and calls this."}
+     "converts its arguments and calls this."},                                               \
+    {"empty_like", mlxl_empty_like_call, METH_O,                                              \
+     "empty_like(a) -> ndarray: uninitialised, a's shape, dtype and order ('K'), from the\n"   \
+     "result cache when large (ewma's result, filled by several calls)."}
 
 #endif

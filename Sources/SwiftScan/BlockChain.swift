@@ -28,7 +28,12 @@ struct BlockChain<Value> {
   /// Writes the fold of block `b` (from the neutral element) to `total`.
   var reduce: (_ block: Int, _ total: UnsafeMutablePointer<Value>, _ scratch: UnsafeMutablePointer<Value>) -> Void
   /// Scans block `b` from `carry`, which it leaves as `carry ⊕ total(b)`; false when interrupted.
-  var scan: (_ block: Int, _ carry: UnsafeMutablePointer<Value>, _ scratch: UnsafeMutablePointer<Value>) -> Bool
+  /// `reduced`: this thread has just reduced block `b` with this scratch, and the
+  /// scratch still holds what `reduce` left there (a scan whose reduce does most
+  /// of its work, as a linear recurrence's does, need not do it twice).
+  var scan: (
+    _ block: Int, _ carry: UnsafeMutablePointer<Value>, _ scratch: UnsafeMutablePointer<Value>, _ reduced: Bool
+  ) -> Bool
   var combine: (Value, Value) -> Value
 
   /// Runs every block on up to `threads` threads, each from `seed`.
@@ -39,7 +44,7 @@ struct BlockChain<Value> {
     if workers <= 1 {
       return withBuffers(scratchCount) { carry, scratch in
         carry.update(repeating: seed, count: width)
-        for block in 0..<blocks where !scan(block, carry, scratch) { return .interrupted }
+        for block in 0..<blocks where !scan(block, carry, scratch, false) { return .interrupted }
         return .done
       } ?? .noMemory
     }
@@ -63,7 +68,8 @@ struct BlockChain<Value> {
           while true {
             let block = Int(mlxl_claim_next(counter))
             if block >= blocks { return .done }
-            if block &+ 1 < blocks {
+            let reduced = block &+ 1 < blocks
+            if reduced {
               reduce(block, total + block &* width, scratch)
               mlxl_flag_raise(flags + block)
             }
@@ -73,7 +79,7 @@ struct BlockChain<Value> {
               for lane in 0..<width { carry[lane] = combine(carry[lane], published[lane]) }
               folded &+= 1
             }
-            guard scan(block, carry, scratch) else { return .interrupted }
+            guard scan(block, carry, scratch, reduced) else { return .interrupted }
             folded = block &+ 1
           }
         } ?? .noMemory

@@ -88,7 +88,8 @@ enum RecurrenceEngine<Element: ScanElement> where Element.Accumulator: Recurrenc
       powers[index] = power
       power = Value.times(power, constantA)
     }
-    let constants = RecurrenceConstants(a: constantA, scale: Value(constant: problem.scale, 0), powers: powers)
+    let constants = RecurrenceConstants(
+      a: constantA, scale: Value(constant: problem.scale, 0), isScaled: problem.scale != 1, powers: powers)
 
     func tile(_ item: Int) -> Tile {
       var line = item / tilesPerLine
@@ -128,9 +129,9 @@ enum RecurrenceEngine<Element: ScanElement> where Element.Accumulator: Recurrenc
         let chain = BlockChain<AffineStep<Value>>(
           blocks: current.blockCount, width: current.lanes,
           reduce: { block, total, scratch in current.reduce(block, total: total, RecurrenceScratch(UnsafeMutableRawPointer(scratch))) },
-          scan: { block, carry, scratch in
+          scan: { block, carry, scratch, reduced in
             if interrupt.isRaised { return false }
-            current.scan(block, carry: carry, RecurrenceScratch(UnsafeMutableRawPointer(scratch)))
+            current.scan(block, carry: carry, RecurrenceScratch(UnsafeMutableRawPointer(scratch)), composed: reduced)
             return true
           },
           combine: { $0.then($1) })

@@ -62,7 +62,6 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
     let first = block &* blockRows
     let rows = min(blockRows, self.rows &- first)
     let chains = chunks &* lanes, m = chunkRows
-    let scale = constant.scale
     if lanesAsLines(rows: rows) {
       for lane in 0..<lanes { composeLine(first: first, lane: lane, keep: keep, scratch) }
       return rows
@@ -80,7 +79,7 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
           for lane in 0..<lanes {
             let k = chunk &* lanes &+ lane
             let step = a.load(row: row, lane: lane)
-            let h = Value.step(step, scratch.stateB[k], Value.times(scale, b.load(row: row, lane: lane)))
+            let h = Value.step(step, scratch.stateB[k], constant.scaled(b.load(row: row, lane: lane)))
             let product = Value.times(scratch.stateA[k], step)
             scratch.stateB[k] = h
             scratch.stateA[k] = product
@@ -103,7 +102,7 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
           let source = (b.base + row &* b.rowStride).assumingMemoryBound(to: Element.self)
           let state = scratch.stateB + chunk &* lanes
           for lane in 0..<lanes {
-            state[lane] = Value.step(step, state[lane], Value.times(scale, source[lane].widened))
+            state[lane] = Value.step(step, state[lane], constant.scaled(source[lane].widened))
           }
           if keep { (scratch.localB + row &* lanes).update(from: state, count: lanes) }
         }
@@ -116,7 +115,7 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
         if row >= rows { break }
         for lane in 0..<lanes {
           let k = chunk &* lanes &+ lane
-          let h = Value.step(step, scratch.stateB[k], Value.times(scale, b.load(row: row, lane: lane)))
+          let h = Value.step(step, scratch.stateB[k], constant.scaled(b.load(row: row, lane: lane)))
           scratch.stateB[k] = h
           if keep { scratch.localB[row &* lanes &+ lane] = h }
         }
@@ -136,11 +135,11 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
   /// registers rather than in the scratch (1-D float32 with a constant step:
   /// a chain's multiply-add waits on the previous one's store and load otherwise).
   @inline(__always) func composeLine(first: Int, lane: Int, keep: Bool, _ scratch: RecurrenceScratch<Value>) {
-    let m = chunkRows, stride = b.rowStride, scale = constant.scale
+    let m = chunkRows, stride = b.rowStride
     let base = b.base + first &* stride + lane &* b.laneStride
     let gap = m &* stride
     @inline(__always) func input(_ row: UnsafeRawPointer, _ chunk: Int) -> Value {
-      Value.times(scale, (row + chunk &* gap).load(as: Element.self).widened)
+      constant.scaled((row + chunk &* gap).load(as: Element.self).widened)
     }
     var h0 = Value.zero, h1 = Value.zero, h2 = Value.zero, h3 = Value.zero
     var h4 = Value.zero, h5 = Value.zero, h6 = Value.zero, h7 = Value.zero
@@ -221,17 +220,22 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
     return total
   }
 
-  /// `total[lane]`: block `block`'s composed steps (`BlockChain`'s reduce).
+  /// `total[lane]`: block `block`'s composed steps (`BlockChain`'s reduce). Pass
+  /// one is most of a block's work: its prefixes are kept for the scan that follows.
   func reduce(_ block: Int, total: UnsafeMutablePointer<AffineStep<Value>>, _ scratch: RecurrenceScratch<Value>) {
-    let rows = composeChunks(block, keep: false, scratch)
+    let rows = composeChunks(block, keep: true, scratch)
     for lane in 0..<lanes { total[lane] = blockTotal(lane: lane, rows: rows, scratch) }
   }
 
   /// Writes block `block`'s outputs. `carry[lane]` holds the steps composed
   /// from the tile's start to the block; it leaves them composed through the
-  /// block (`BlockChain`'s scan).
-  func scan(_ block: Int, carry: UnsafeMutablePointer<AffineStep<Value>>, _ scratch: RecurrenceScratch<Value>) {
-    let rows = composeChunks(block, keep: true, scratch)
+  /// block (`BlockChain`'s scan). `composed`: `reduce` has just left this
+  /// block's prefixes in `scratch`.
+  func scan(
+    _ block: Int, carry: UnsafeMutablePointer<AffineStep<Value>>, _ scratch: RecurrenceScratch<Value>,
+    composed: Bool = false
+  ) {
+    let rows = composed ? min(blockRows, self.rows &- block &* blockRows) : composeChunks(block, keep: true, scratch)
     let h = scratch.reaching
     for lane in 0..<lanes {
       // Without an initial value the start is zero: the composed `b` alone
@@ -304,6 +308,10 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
 struct RecurrenceConstants<Value: RecurrenceValue> {
   var a: Value
   var scale: Value
+  /// `scale` is not one (a multiply per element otherwise skipped: `x·1` is `x`).
+  var isScaled: Bool
+
+  @inline(__always) func scaled(_ x: Value) -> Value { isScaled ? Value.times(scale, x) : x }
   var powers: UnsafePointer<Value>
 
   /// Elements per block: the prefixes of a block fit in the L1 cache with room to spare.

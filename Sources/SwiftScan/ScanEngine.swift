@@ -158,7 +158,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
     let chain = BlockChain<Value>(
       blocks: line.blockCount, width: 1,
       reduce: { block, total, _ in total.pointee = Lines.blockTotal(line, block: block) },
-      scan: { block, carry, scratch in
+      scan: { block, carry, scratch, _ in
         guard let next = Lines.scanBlocks(
           line, block..<(block &+ 1), carry: carry.pointee, scratch: scratch, interrupt: interrupt)
         else { return false }
@@ -205,7 +205,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
         let chain = BlockChain<Value>(
           blocks: current.blockCount, width: current.lanes.count,
           reduce: { block, total, _ in Lanes.reduceBlock(current, block, total: total) },
-          scan: { block, carry, scratch in
+          scan: { block, carry, scratch, _ in
             if interrupt.isRaised { return false }
             Lanes.scanBlock(current, block, carry: carry, scratch: scratch)
             return true

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _recurrence
 from ._device import StreamOrDevice, check_stream
+from ._native import core as _core
 from ._validate import as_array, axis_index, flag, out_array
 
 #: float64's resolution: past β^t < 2^-60 the weights' sum no longer changes.
@@ -201,7 +202,7 @@ def ewma(
     # input itself (the NaN path reads the input after the first pass).
     direct = (target is not None and target.dtype == dtype and target.dtype.isnative
               and target.flags.aligned and not np.shares_memory(target, x))
-    result = target if direct else np.empty_like(x)
+    result = target if direct else _core.empty_like(x)
     if x.size:
         # Reversed: the same forward walk over mirrored views, no copies.
         data = np.flip(x, axis) if reverse else x
