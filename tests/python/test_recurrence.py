@@ -257,3 +257,48 @@ def test_doc_examples_run(name):
     for test in tests:
         runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_ctrl_c_stops_a_long_recurrence():
+    """As the scans (test_interrupt.py): SIGINT part-way through ends the call with
+    KeyboardInterrupt between blocks, and the process stays usable."""
+    import subprocess
+    import sys
+    import textwrap
+
+    child = textwrap.dedent("""
+        import os, signal, threading, time
+        import numpy as np, mlx_lite as mx
+        b = np.linspace(-3, 3, 30_000_000)
+        a = np.full_like(b, 0.999)
+        start = time.perf_counter(); mx.linear_recurrence(a, b); full = time.perf_counter() - start
+        delay = full / 4
+        threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)).start()
+        start = time.perf_counter()
+        try:
+            mx.linear_recurrence(a, b)
+            outcome = "finished"
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+        print(outcome, full, delay, time.perf_counter() - start)
+        print(mx.linear_recurrence(0.5, np.ones(3)).tolist())
+    """)
+    run = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    first, second = run.stdout.splitlines()
+    outcome, full, delay, elapsed = first.split()
+    assert outcome == "interrupted", run.stdout
+    assert float(elapsed) < float(delay) + 0.5 * float(full), run.stdout
+    assert second == "[1.0, 1.5, 1.75]"
+
+
+def test_many_python_threads_at_once(rng):
+    """Calls from several threads at once (the GIL is released) give each its own result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [data(rng, (200_000 + 1000 * k, 2), np.dtype(np.float32)) for k in range(6)]
+    alone = [mx.linear_recurrence(a, b, 0) for a, b in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda ab: mx.linear_recurrence(ab[0], ab[1], 0), inputs * 2))
+    for got, want in zip(together, alone * 2):
+        assert np.array_equal(got, want)

@@ -15,6 +15,8 @@ from .peers import Inputs, Peer, Unsupported
 
 DECAY = 0.99
 ALPHA = 0.01
+#: Issue 14's bar: 1.5x the floor (a copy of b, or np.multiply(a, b) for a varying a).
+BAR_RECURRENCE = 1.5
 
 
 def _lfilter(b: np.ndarray, axis: int) -> np.ndarray:
@@ -74,11 +76,11 @@ def recurrence_cases() -> List[Case]:
             cases.append(Case(
                 _name("linear_recurrence", dtype, shape, axis, f"a={DECAY}"), sec, data,
                 lite=Peer("mlx_lite", constant, role="lite"),
-                peers=(Peer("scipy lfilter", lfilter_of),), quick=quick,
+                peers=(Peer("scipy lfilter", lfilter_of),), quick=quick, bar=BAR_RECURRENCE,
                 info=_info("linear_recurrence", dtype, shape, axis, "constant a")))
             cases.append(Case(
                 _name("linear_recurrence", dtype, shape, axis, "a[t]"), sec, both,
-                lite=Peer("mlx_lite", varying, role="lite", prepare=tuple), floor="multiply",
+                lite=Peer("mlx_lite", varying, role="lite", prepare=tuple), floor="multiply", bar=BAR_RECURRENCE,
                 info=_info("linear_recurrence", dtype, shape, axis, "varying a")))
     for dtype in ("float32", "float64"):
         dt = np.dtype(dtype)
@@ -96,7 +98,7 @@ def recurrence_cases() -> List[Case]:
                 cases.append(Case(
                     _name("ewma", dtype, shape, axis, f"alpha={ALPHA}" + ("" if adjust else " adjust=False")),
                     sec, series, lite=Peer("mlx_lite", mean, role="lite"),
-                    peers=(Peer("pandas ewm", pandas_mean),),
+                    peers=(Peer("pandas ewm", pandas_mean),), bar=BAR_RECURRENCE,
                     quick=len(shape) == 1 and dtype == "float32" and adjust,
                     info=_info("ewma", dtype, shape, axis, "adjust" if adjust else "recursive")))
     return cases

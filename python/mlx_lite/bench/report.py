@@ -110,7 +110,7 @@ Times: medians in ms. lite = mlx_lite with its result cache (the default); copyt
 into a touched buffer of the result's layout and dtype: neither pays page faults ("cached" regime).
 lite-u = mlx_lite after set_cache_limit(0); astype = x.astype(result dtype, order='K'): both take fresh
 pages ("uncached" regime; malloc is set to map blocks of 1 MiB or more afresh). ratio = mlx_lite / floor
-of the same regime; "!" = above the case's bar (1.25; logcumsumexp 3; 10^4-10^6 elements 1.5;
+of the same regime; "!" = above the case's bar (1.25; logcumsumexp 3; 10^4-10^6 elements and recurrences 1.5;
 16 elements: 0.5 of NumPy's time; 10^3: no bar).
 x np = NumPy's time / mlx_lite uncached (both take new memory each call); x mlx = the smaller of
 MLX / mlx_lite (cached: MLX's buffer cache with mlx_lite's limit) and MLX-u / mlx_lite-u (MLX's cache
@@ -247,7 +247,7 @@ def markdown(results: Sequence[Result], info: Dict[str, Any]) -> str:
         "Cached regime: mlx_lite with its result cache against `np.copyto(buf, x)` into a touched "
         "buffer (no page faults on either side). Uncached: mlx_lite after `set_cache_limit(0)` against "
         "`x.astype(result_dtype, order='K')` (fresh pages on both sides). **Bold** ratio: above the "
-        "issue's bar (1.25; logcumsumexp 3; 10^4–10^6 elements 1.5; 16 elements 0.5 of NumPy's time). "
+        "issue's bar (1.25; logcumsumexp 3; 10^4–10^6 elements and linear recurrences 1.5; 16 elements 0.5 of NumPy's time). "
         "**Bold** NumPy or MLX time: faster than mlx_lite (NumPy against the uncached regime, MLX in "
         "the same regime). In brackets: largest relative error against a float64 (long double) "
         "reference. \\* NumPy has no exclusive scan: its inclusive call is timed.", ""]
