@@ -11,17 +11,18 @@ GENERATED_END (as CPython's Argument Clinic does), so that the public functions
 live in the module whose logic they call: `_scan.py` (mlx_lite's scans and their
 docstrings), `dask.py` (the same scans on Dask arrays) and `_dtypes.py`
 (mlx_lite's dtype names). The typing overloads of `_scan.py` are a whole file
-beside it, the stub `_scan.pyi`, as NumPy keeps its own.
+beside it, the stub `_scan.pyi` (written by generate_stub.py), as NumPy keeps its own.
 """
 from __future__ import annotations
 
 import pathlib
 import sys
 import textwrap
-from typing import Dict, List
+from typing import Dict
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
+import generate_stub  # noqa: E402
 import generate_vector_operations  # noqa: E402
 from scan_table import (  # noqa: E402
     DTYPES, OPERATIONS, SCANS, Scan, kernel_operation, kernels, operation_named, recurrence_dtypes, result_dtype,
@@ -212,78 +213,14 @@ def python_dtype_names() -> str:
     public = [d for d in DTYPES if d.package == "numpy"]
     names = ", ".join(f'"{d.public_name}"' for d in public)
     lines = "".join(f'{d.public_name}: np.dtype[np.{d.public_name}] = np.dtype("{d.name}")\n' for d in public)
-    return (_all(names) + "\n"
+    return (generate_stub.all_block(names) + "\n"
             "# mlx_lite's dtype names, each with its precise type for type checkers (mlx_lite.float32 is a\n"
             "# numpy.dtype[numpy.float32], so cumsum(a, dtype=mlx_lite.float32) is typed as a float32 array).\n"
             + lines)
 
 
 # --------------------------------------------------------------------------- Python: the public functions
-
-FAMILY_SCALARS = {
-    "bool": "np.bool_", "signed": "np.signedinteger[Any]", "unsigned": "np.unsignedinteger[Any]",
-    "float": "np.floating[Any]", "complex": "np.complexfloating[Any, Any]",
-}
-NUMBER_FAMILIES = ("signed", "unsigned", "float", "complex")
-# The type variable an overload keeps the dtype with, by the number families a rule keeps.
-KEPT_TYPEVARS = {NUMBER_FAMILIES: "_NumberT", ("float", "complex"): "_InexactT"}
-
-
-def _scalar_union(families: List[str]) -> str:
-    names = [FAMILY_SCALARS[f] for f in families if f not in ("signed", "unsigned")]
-    if "signed" in families and "unsigned" in families:
-        names.insert(1 if "bool" in families else 0, "np.integer[Any]")
-    else:
-        names += [FAMILY_SCALARS[f] for f in families if f in ("signed", "unsigned")]
-    return names[0] if len(names) == 1 else f"Union[{', '.join(names)}]"
-
-
-def overload_groups(scan: Scan):
-    """(type variable of the kept number dtypes, [(input scalar type, result scalar type, families)])."""
-    kept = tuple(f for f in NUMBER_FAMILIES if f not in scan.result_dtypes)
-    if kept not in KEPT_TYPEVARS:
-        raise SystemExit(f"{scan.name}: no typing overload for a rule keeping {kept}; add one to KEPT_TYPEVARS")
-    others: Dict[str, List[str]] = {}
-    for family in ["bool"] + [f for f in NUMBER_FAMILIES if f not in kept]:
-        result = scan.result_dtypes.get(family, family)
-        others.setdefault(result, []).append(family)
-    groups = []
-    for result, families in others.items():
-        target = "np.bool_" if result == "bool" else f"np.{result}"
-        groups.append((_scalar_union(families), target, families))
-    return KEPT_TYPEVARS[kept], groups
-
-
-def _signature(first: str, dtype: str, returns: str, hint_dtype: bool, out: str = "None = None") -> str:
-    dtype_part = f"dtype: {dtype}, " if hint_dtype else ""
-    return (f"    a: {first}, /, axis: _Axis = None, *, reverse: _Flag = False, inclusive: _Flag = True,\n"
-            f"    {dtype_part}stream: StreamOrDevice = None, out: {out}, include_initial: _Flag = False,\n"
-            f") -> {returns}: ...\n")
-
-
-def python_overloads(scan: Scan) -> str:
-    """The stub's overloads of a scan (their order: the comment in python_stub)."""
-    typevar, groups = overload_groups(scan)
-    d = scan.takes_dtype
-    head = (f"@overload\ndef {scan.name}(\n"
-            + _signature("ArrayLike", "Optional[DTypeLike] = None", "_OutT", d, out="_OutT"))
-    forms = [(f"NDArray[{typevar}]", "None = None", f"NDArray[{typevar}]")]
-    forms += [(f"NDArray[{scalar}]", "None = None", f"NDArray[{target}]") for scalar, target, _ in groups]
-    forms += [("NDArray[np.generic]", "None = None", "NDArray[np.generic]")]
-    if d:
-        forms += [("ArrayLike", f"_DTypeOf[{typevar}]", f"NDArray[{typevar}]")]
-        for scalar, target, families in groups:
-            forms.append(("ArrayLike", "_BoolDType" if families == ["bool"] else f"_DTypeOf[{scalar}]",
-                          f"NDArray[{target}]"))
-        forms += [("ArrayLike", "_DTypeOf[np.generic]", "NDArray[np.generic]")]
-    forms += [("ArrayLike", "Optional[DTypeLike] = None", "NDArray[Any]")]
-    return head + "".join(f"@overload\ndef {scan.name}(\n" + _signature(first, dtype, result, d)
-                          for first, dtype, result in forms)
-
-
-def _all(names: str) -> str:
-    return "__all__ = [\n" + textwrap.fill(names, width=99, initial_indent="    ", subsequent_indent="    ") + ",\n]\n"
-
+# (their typing overloads, in the stub _scan.pyi: generate_stub.py)
 
 def _paragraph(text: str, indent: str, first_indent: str = "") -> str:
     return textwrap.fill(text, width=79, initial_indent=indent + first_indent, subsequent_indent=indent + "    ")
@@ -370,73 +307,9 @@ def python_functions(dask: bool) -> str:
             call = "stream, out, include_initial"
         parts.append(_docstring(scan, dask))
         parts.append(f'    return _scan("{scan.name}", a, axis, reverse, inclusive, {call_dtype}, {call})\n')
-    parts.append("\n" + "".join(f"\n#: MLX's alias of :func:`{name}`.\n{alias} = {name}" for alias, name in _aliases()))
-    return _all(_public_names(dask)) + "".join(parts) + "\n"
-
-
-def _public_names(dask: bool) -> str:
-    names = [name for scan in SCANS for name in (scan.name,) + scan.aliases]
-    public = ", ".join(f'"{name}"' for name in names)
-    return public if dask else '"AxisError", ' + public
-
-
-def _aliases() -> List[tuple]:
-    """(alias, scan name) for MLX's other names of the scans."""
-    return [(alias, scan.name) for scan in SCANS for alias in scan.aliases]
-
-
-def python_stub() -> str:
-    """mlx_lite/_scan.pyi: everything a type checker knows of mlx_lite._scan (NumPy's convention:
-    the stub beside the module; the module keeps only what runs)."""
-    overloads = "".join("\n\n" + python_overloads(scan) for scan in SCANS)
-    aliases = "".join(f"{alias} = {name}\n" for alias, name in _aliases())
-    return f'''\
-# {NOTICE}
-# The types of mlx_lite._scan (python/mlx_lite/_scan.py), the module's public
-# names with their overloads: type checkers read this file instead of the
-# module, which keeps only what runs (the functions and their docstrings).
-
-from typing import Any, Optional, SupportsIndex, Type, TypeAlias, TypeVar, Union, overload
-
-import numpy as np
-from numpy.typing import ArrayLike, DTypeLike, NDArray
-
-from ._device import StreamOrDevice
-from ._validate import AxisError as AxisError
-
-{_all(_public_names(dask=False))}
-# The overloads tell a type checker MLX's result-dtype rules for NumPy arrays
-# whose dtype it knows; anything else (a list, a scalar, an array of unknown
-# dtype) gives NDArray[Any]. Their order (scripts/generate.py, python_overloads)
-# matters, for the way mypy chooses among overloads:
-#
-# * with out=, the result is out itself, whatever the input and dtype=: that
-#   overload comes first, as it is the only one that requires out;
-# * the generic overload comes before the one for booleans (and, for
-#   logcumsumexp, integers), with its type variable bounded to numbers (or
-#   inexact numbers): an argument such as ``np.zeros(3, np.float32)`` is
-#   inferred in the context of the first overload, and a first context of
-#   NDArray[np.bool_] would make it a boolean array; an array of unknown
-#   dtype matches both, so its result is Any (not int32);
-# * after the generic overloads, one for any other NumPy array (or dtype=)
-#   returns NDArray[np.generic], not Any: it is reached when the generic one
-#   fails because the result is assigned to an array of another dtype, and
-#   that must stay an error instead of falling through to Any.
-_ScalarT = TypeVar("_ScalarT", bound=np.generic)  # only in _DTypeOf
-_NumberT = TypeVar("_NumberT", bound=np.number[Any])
-_InexactT = TypeVar("_InexactT", bound=np.inexact[Any])
-# ``out=``'s array type: the call returns ``out`` itself (the first overload of each scan).
-_OutT = TypeVar("_OutT", bound=NDArray[Any])
-# A ``dtype=`` naming one scalar type: ``np.float32``, ``np.dtype(np.float32)``, ``mlx_lite.float32``.
-_DTypeOf: TypeAlias = Union[Type[_ScalarT], np.dtype[_ScalarT]]
-# A ``dtype=`` naming bool (which cumsum turns into int32).
-_BoolDType: TypeAlias = Union[Type[bool], Type[np.bool_], np.dtype[np.bool_]]
-_Axis: TypeAlias = Optional[SupportsIndex]
-_Flag: TypeAlias = Union[bool, np.bool_]
-{overloads}
-
-# MLX's other names.
-{aliases}'''
+    parts.append("\n" + "".join(f"\n#: MLX's alias of :func:`{name}`.\n{alias} = {name}"
+                                 for alias, name in generate_stub.aliases()))
+    return generate_stub.all_block(generate_stub.public_names(dask)) + "".join(parts) + "\n"
 
 
 # --------------------------------------------------------------------------- files
@@ -459,7 +332,7 @@ def outputs() -> Dict[pathlib.Path, str]:
         ROOT / "Sources/SwiftScan/Kernels+Generated.swift": swift_kernels(),
         package / "_table.py": python_table(),
         package / "_scan.py": spliced(package / "_scan.py", python_functions(dask=False)),
-        package / "_scan.pyi": python_stub(),
+        package / "_scan.pyi": generate_stub.render(NOTICE),
         package / "dask.py": spliced(package / "dask.py", python_functions(dask=True)),
         package / "_dtypes.py": spliced(package / "_dtypes.py", python_dtype_names()),
         generate_vector_operations.TARGET: generate_vector_operations.render(),

@@ -18,7 +18,7 @@ __all__ = [
 
 # The overloads tell a type checker MLX's result-dtype rules for NumPy arrays
 # whose dtype it knows; anything else (a list, a scalar, an array of unknown
-# dtype) gives NDArray[Any]. Their order (scripts/generate.py, python_overloads)
+# dtype) gives NDArray[Any]. Their order (scripts/generate_stub.py, python_overloads)
 # matters, for the way mypy chooses among overloads:
 #
 # * with out=, the result is out itself, whatever the input and dtype=: that
