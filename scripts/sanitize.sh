@@ -30,12 +30,8 @@ export PATH="$SWIFT_BIN:$PATH"
 cd "$ROOT"
 
 # --- sanitizer runtime ------------------------------------------------------
-ASAN_RT="$("$SWIFT_BIN/clang" -print-file-name=libclang_rt.asan-x86_64.so 2>/dev/null)"
-if [[ ! -f "$ASAN_RT" ]]; then
-    ASAN_RT="$(ls /opt/swift/usr/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.so 2>/dev/null | head -n1)"
-fi
-[[ -f "$ASAN_RT" ]] || { echo "error: libclang_rt.asan-x86_64.so not found" >&2; exit 2; }
-SWIFT_LIBS="$(dirname "$SWIFT_BIN")/lib/swift/linux"
+source "$ROOT/scripts/sanitizer_runtime.sh"  # sanitizer_runtime, SWIFT_LIBS
+ASAN_RT="$(sanitizer_runtime asan)" || exit 2
 
 # --- build --------------------------------------------------------------------
 export MLX_LITE_C_INCLUDES="$("$PY" -c 'import numpy, sysconfig; print(sysconfig.get_paths()["include"] + ":" + numpy.get_include())')"

@@ -49,12 +49,8 @@ export PATH="$SWIFT_BIN:$PATH"
 cd "$ROOT"
 begin=$SECONDS
 
-TSAN_RT="$("$SWIFT_BIN/clang" -print-file-name=libclang_rt.tsan-x86_64.so 2>/dev/null)"
-if [[ ! -f "$TSAN_RT" ]]; then
-    TSAN_RT="$(ls /opt/swift/usr/lib/clang/*/lib/linux/libclang_rt.tsan-x86_64.so 2>/dev/null | head -n1)"
-fi
-[[ -f "$TSAN_RT" ]] || { echo "error: libclang_rt.tsan-x86_64.so not found" >&2; exit 2; }
-SWIFT_LIBS="$(dirname "$SWIFT_BIN")/lib/swift/linux"
+source "$ROOT/scripts/sanitizer_runtime.sh"  # sanitizer_runtime, SWIFT_LIBS
+TSAN_RT="$(sanitizer_runtime tsan)" || exit 2
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mlx_lite-tsan.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT

@@ -20,25 +20,11 @@
 #include "result_cache.h"
 #include "scan_abi.h"
 #include "scan_codes.h" /* MLXL_EXPORTED_CODES: generated from scripts/scan_table.py */
-
-/* One call of scan(), its arguments checked: what the functions below share. */
-typedef struct {
-    PyArrayObject *array; /* borrowed */
-    PyObject *cast;       /* borrowed: None or a numpy.dtype */
-    long op;
-    long dtype;
-    long axis; /* -1: flattened */
-    int reverse;
-    int inclusive;
-    int include_initial;
-    PyArrayObject *out; /* borrowed: NULL, or the array to write into (checked as the result) */
-    int ndim;           /* the result's dimensions (1 for the flattened scan) */
-    npy_intp shape[NPY_MAXDIMS]; /* the result's shape: the input's, one longer along the axis with include_initial */
-} scan_call;
+#include "staging.h" /* mlxl_scan_call and the result and input steps of scan() */
 
 /* The arguments, checked as far as memory safety needs; 0 on success, -1 with an exception set. */
 static int
-parse_arguments(PyObject *const *args, Py_ssize_t nargs, scan_call *call)
+parse_arguments(PyObject *const *args, Py_ssize_t nargs, mlxl_scan_call *call)
 {
     if (nargs != 9) {
         PyErr_Format(PyExc_TypeError, "_core.scan expects 9 arguments, got %zd", nargs);
@@ -91,179 +77,10 @@ parse_arguments(PyObject *const *args, Py_ssize_t nargs, scan_call *call)
     return 0;
 }
 
-/* The number of elements of the result. */
-static npy_intp
-result_size(const scan_call *call)
-{
-    return PyArray_MultiplyList((npy_intp *)call->shape, call->ndim);
-}
-
-/*
- * `out`, checked as far as the engine's writes need (the Python layer has
- * checked it for the user, with messages naming the function): the result's
- * shape, dtype `descr` in native order, aligned, writeable. A flattened result
- * of several elements with stride 0 is refused: the engine reads stride 0 as dense.
- */
-static int
-check_out(const scan_call *call, PyArray_Descr *descr)
-{
-    PyArrayObject *out = call->out;
-    if (PyArray_NDIM(out) != call->ndim || !PyArray_CompareLists(PyArray_DIMS(out), call->shape, call->ndim)) {
-        PyErr_Format(PyExc_ValueError, "_core.scan: out does not have the result's shape");
-        return -1;
-    }
-    if (!PyArray_EquivTypes(PyArray_DESCR(out), descr) || PyArray_ISBYTESWAPPED(out) || !PyArray_ISALIGNED(out)) {
-        PyErr_Format(PyExc_TypeError, "_core.scan: out must be aligned, in native byte order and of the result's dtype");
-        return -1;
-    }
-    if (PyArray_FailUnlessWriteable(out, "_core.scan's out") < 0) return -1;
-    if (call->axis == -1 && call->shape[0] > 1 && PyArray_STRIDES(out)[0] == 0) {
-        PyErr_Format(PyExc_ValueError, "_core.scan: a flattened out must not have stride 0");
-        return -1;
-    }
-    return 0;
-}
-
-/*
- * The result's dtype (a new reference): the cast's, or the input's in native
- * byte order. *staged says whether the input must first be converted into the
- * result (a cast, a byte-swapped or a misaligned input).
- */
-static PyArray_Descr *
-result_descr(const scan_call *call, int *staged)
-{
-    PyArray_Descr *input_descr = PyArray_DESCR(call->array);
-    PyArray_Descr *descr;
-    if (call->cast != Py_None) {
-        if (!PyArray_DescrCheck(call->cast)) {
-            PyErr_Format(PyExc_TypeError, "_core.scan: cast must be None or a numpy.dtype");
-            return NULL;
-        }
-        descr = (PyArray_Descr *)call->cast;
-        Py_INCREF(descr);
-    } else if (PyArray_ISBYTESWAPPED(call->array)) {
-        descr = PyArray_DescrNewByteorder(input_descr, NPY_NATIVE);
-        if (descr == NULL) return NULL;
-    } else {
-        descr = input_descr;
-        Py_INCREF(descr);
-    }
-    if (!mlxl_descr_matches(descr, call->dtype) || PyDataType_ISBYTESWAPPED(descr)) {
-        Py_DECREF(descr);
-        PyErr_Format(PyExc_TypeError, "_core.scan: result dtype does not match element code %ld", call->dtype);
-        return NULL;
-    }
-    *staged = descr != input_descr || !PyArray_ISALIGNED(call->array);
-    if (!*staged && !mlxl_descr_matches(input_descr, call->dtype)) {
-        Py_DECREF(descr);
-        PyErr_Format(PyExc_TypeError, "_core.scan: array elements do not match element code %ld", call->dtype);
-        return NULL;
-    }
-    return descr;
-}
-
-/*
- * A new array of dtype `descr` (stolen) and the result's shape, in the
- * input's memory order (order 'K'). NumPy's PyArray_NewLikeArrayWithShape is
- * not in its C API: the order is taken from a template, the input's memory
- * seen with the result's shape and the input's strides, which is never read.
- */
-static PyArrayObject *
-new_like_with_shape(const scan_call *call, PyArray_Descr *descr)
-{
-    PyArray_Descr *input_descr = PyArray_DESCR(call->array);
-    Py_INCREF(input_descr);
-    PyObject *shaped = PyArray_NewFromDescr(&PyArray_Type, input_descr, call->ndim, (npy_intp *)call->shape,
-                                              PyArray_STRIDES(call->array), PyArray_DATA(call->array), 0, NULL);
-    if (shaped == NULL) {
-        Py_DECREF(descr);
-        return NULL;
-    }
-    PyArrayObject *result = (PyArrayObject *)PyArray_NewLikeArray((PyArrayObject *)shaped, NPY_KEEPORDER, descr, 0);
-    Py_DECREF(shaped);
-    return result;
-}
-
-/*
- * The result (a new reference; the reference to `descr` is stolen): `out`,
- * when given, else a new dense array of dtype `descr`: 1-D for the flattened
- * scan, else laid out like the input (order 'K'). Large results come
- * from the result cache: its memory handler is set around the allocation
- * only, and the array keeps it to return its memory there.
- */
-static PyArrayObject *
-allocate_result(const scan_call *call, PyArray_Descr *descr)
-{
-    if (call->out != NULL) {
-        int checked = check_out(call, descr);
-        Py_DECREF(descr);
-        if (checked < 0) return NULL;
-        Py_INCREF(call->out);
-        return call->out;
-    }
-    npy_intp size = result_size(call);
-    PyObject *previous = mlxl_cache_scope_begin((size_t)size * (size_t)PyDataType_ELSIZE(descr));
-    if (previous == NULL) {
-        Py_DECREF(descr);
-        return NULL;
-    }
-    PyArrayObject *result;
-    if (call->axis == -1) {
-        result = (PyArrayObject *)PyArray_NewFromDescr(&PyArray_Type, descr, 1, &size, NULL, NULL, 0, NULL);
-    } else if (!call->include_initial) {
-        result = (PyArrayObject *)PyArray_NewLikeArray(call->array, NPY_KEEPORDER, descr, 0);
-    } else {
-        result = new_like_with_shape(call, descr);
-    }
-    if (mlxl_cache_scope_end(previous) < 0) {
-        Py_XDECREF(result);
-        return NULL;
-    }
-    return result;
-}
-
-/*
- * The array the engine reads (a new reference): the input itself, or, when
- * staged, the result holding the converted input (for the flattened scan, the
- * flat result seen in the input's shape, C order), which is then scanned in
- * place; with include_initial, whose result is larger, a converted temporary.
- */
-static PyArrayObject *
-stage_input(const scan_call *call, PyArrayObject *result, int staged)
-{
-    PyArrayObject *array = call->array;
-    if (!staged) {
-        Py_INCREF(array);
-        return array;
-    }
-    PyArrayObject *source;
-    if (call->include_initial) {
-        /* The result is one longer along the axis: convert into a temporary of the input's shape. */
-        Py_INCREF(PyArray_DESCR(result));
-        source = (PyArrayObject *)PyArray_NewLikeArray(array, NPY_KEEPORDER, PyArray_DESCR(result), 0);
-    } else if (call->axis == -1) {
-        PyArray_Dims shape = {PyArray_DIMS(array), PyArray_NDIM(array)};
-        source = (PyArrayObject *)PyArray_Newshape(result, &shape, NPY_CORDER);
-        /* A 1-D array (an out of any stride) always splits into a view; never scan a copy. */
-        if (source != NULL && PyArray_DATA(source) != PyArray_DATA(result) && PyArray_SIZE(source) > 0) {
-            Py_DECREF(source);
-            PyErr_SetString(PyExc_RuntimeError, "_core.scan: could not view the flat result in the input's shape");
-            return NULL;
-        }
-    } else {
-        source = result;
-        Py_INCREF(source);
-    }
-    if (source == NULL || PyArray_CopyInto(source, array) < 0) {
-        Py_XDECREF(source);
-        return NULL;
-    }
-    return source;
-}
 
 /* The engine's problem: codes, flags, pointers, shape and byte strides (a 0-d array is one element). */
 static void
-describe_problem(const scan_call *call, PyArrayObject *source, PyArrayObject *result, mlxl_scan_problem *problem)
+describe_problem(const mlxl_scan_call *call, PyArrayObject *source, PyArrayObject *result, mlxl_scan_problem *problem)
 {
     int ndim = PyArray_NDIM(call->array);
     problem->op = (int32_t)call->op;
@@ -320,17 +137,17 @@ run_scan(void *problem)
 static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    scan_call call;
+    mlxl_scan_call call;
     if (parse_arguments(args, nargs, &call) < 0) return NULL;
     int staged;
-    PyArray_Descr *descr = result_descr(&call, &staged);
+    PyArray_Descr *descr = mlxl_result_descr(&call, &staged);
     if (descr == NULL) return NULL;
-    PyArrayObject *result = allocate_result(&call, descr);
+    PyArrayObject *result = mlxl_allocate_result(&call, descr);
     npy_intp size = PyArray_SIZE(call.array);
     /* Nothing to write; but an empty axis with include_initial still has its initial values. */
-    if (result == NULL || result_size(&call) == 0 || (size == 0 && !call.include_initial)) return (PyObject *)result;
+    if (result == NULL || mlxl_result_size(&call) == 0 || (size == 0 && !call.include_initial)) return (PyObject *)result;
 
-    PyArrayObject *source = stage_input(&call, result, staged);
+    PyArrayObject *source = mlxl_stage_input(&call, result, staged);
     if (source == NULL) {
         Py_DECREF(result);
         return NULL;

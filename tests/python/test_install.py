@@ -134,3 +134,8 @@ def test_import_does_not_import_mlx():
 
 def test_py_typed_is_installed():
     assert os.path.isfile(os.path.join(os.path.dirname(mlx_lite.__file__), "py.typed"))
+
+
+def test_scan_stub_is_installed():
+    """The scans' overloads are in ``_scan.pyi`` (package data), beside the module."""
+    assert os.path.isfile(os.path.join(os.path.dirname(mlx_lite.__file__), "_scan.pyi"))

@@ -4,9 +4,11 @@ results, the same script run for real, a wrong script that must fail the check
 (so the check is not vacuous), and ``help()`` that reads like MLX's docs.
 
 mypy runs on the installed package (with its ``py.typed``), the one these tests
-import, exactly as it would for a user's project.
+import, exactly as it would for a user's project; it reads the scans' types from
+the stub ``_scan.pyi``, whose overloads are checked here too.
 """
 
+import ast
 import doctest
 import inspect
 import os
@@ -14,6 +16,7 @@ import pydoc
 import re
 import subprocess
 import sys
+import typing
 
 import pytest
 
@@ -149,14 +152,67 @@ def test_doc_examples_run(name):
     assert runner.summarize(verbose=False).failed == 0
 
 
-def test_overload_implementation_signature():
-    """``@overload`` leaves the runtime function, its signature and its hints intact."""
-    import typing
-
+def test_runtime_functions_keep_their_signature_and_hints():
+    """The module keeps what runs: each scan's one definition, with its hints (for ``help``,
+    ``inspect.signature``, ``typing.get_type_hints``); its overloads are in the stub."""
     for name in SCANS:
         function = getattr(mlx_lite, name)
         assert function.__module__ == "mlx_lite._scan"
         hints = typing.get_type_hints(function)
-        assert set(hints) >= {"a", "axis", "reverse", "inclusive", "stream", "return"}
-        if hasattr(typing, "get_overloads"):  # Python 3.11+
-            assert len(typing.get_overloads(function)) >= 2
+        assert set(hints) >= {"a", "axis", "reverse", "inclusive", "stream", "out", "include_initial", "return"}
+        assert typing.get_overloads(function) == [], f"{name}: overloads belong in _scan.pyi"
+
+
+def _stub():
+    """The parsed ``_scan.pyi`` beside the imported ``mlx_lite._scan`` (the one mypy reads), and its
+    top-level definitions: name -> [FunctionDef...], name -> assigned Name, ``__all__``."""
+    from mlx_lite import _scan
+
+    path = os.path.splitext(_scan.__file__)[0] + ".pyi"
+    assert os.path.isfile(path), f"no stub beside {_scan.__file__}"
+    with open(path) as file:
+        tree = ast.parse(file.read(), path)
+    functions, assigned, public = {}, {}, None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            functions.setdefault(node.name, []).append(node)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id == "__all__":
+                public = ast.literal_eval(node.value)
+            else:
+                assigned[node.targets[0].id] = node.value
+    return tree, functions, assigned, public
+
+
+def _parameters(arguments):
+    """(name, kind) of an ``ast.arguments``, in order, as ``inspect.Parameter`` kinds."""
+    kinds = inspect.Parameter
+    return ([(a.arg, kinds.POSITIONAL_ONLY) for a in arguments.posonlyargs]
+            + [(a.arg, kinds.POSITIONAL_OR_KEYWORD) for a in arguments.args]
+            + [(a.arg, kinds.KEYWORD_ONLY) for a in arguments.kwonlyargs])
+
+
+def test_stub_has_the_overloads_of_every_scan():
+    """``_scan.pyi`` is what type checkers read of ``mlx_lite._scan``: every public name, and for each
+    scan only ``@overload`` definitions (at least two), each with the runtime function's parameters."""
+    from mlx_lite import _scan, _table
+
+    tree, functions, assigned, public = _stub()
+    assert public == _scan.__all__
+    imported = {alias.asname or alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    assert "AxisError" in imported
+    for name in _table.SCANS:
+        overloads = functions.get(name, [])
+        assert len(overloads) >= 2, f"{name}: {len(overloads)} overloads in the stub"
+        runtime = [(p.name, p.kind) for p in inspect.signature(getattr(_scan, name)).parameters.values()]
+        for definition in overloads:
+            assert [ast.unparse(d) for d in definition.decorator_list] == ["overload"], name
+            assert _parameters(definition.args) == runtime, f"{name}, line {definition.lineno}"
+            assert definition.returns is not None, name
+        # out= returns out itself: the first overload, the only one that requires out
+        first = {a.arg: a for a in overloads[0].args.kwonlyargs}
+        assert ast.unparse(first["out"].annotation) == ast.unparse(overloads[0].returns), name
+    for alias, name in _table.ALIASES.items():
+        assert isinstance(assigned.get(alias), ast.Name) and assigned[alias].id == name, alias
+    assert set(public) <= set(functions) | set(assigned) | imported
