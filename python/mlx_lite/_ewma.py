@@ -176,7 +176,7 @@ def ewma(
         are NaN before the first observation, and a NaN carries the previous mean
         forward while the weights keep decaying.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.ewma([1.0, 2.0, 3.0], alpha=0.5)
         array([1.        , 1.66666667, 2.42857143])

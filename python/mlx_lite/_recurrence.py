@@ -182,7 +182,7 @@ def linear_recurrence(
         float16 and bfloat16 accumulate in float32, float32 in float64, complex64
         in complex128, and each output is rounded once.
 
-    Example:
+    Examples:
         >>> import mlx_lite as mx
         >>> mx.linear_recurrence(0.5, [1.0, 1.0, 1.0, 1.0])
         array([1.   , 1.5  , 1.75 , 1.875])

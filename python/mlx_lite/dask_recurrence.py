@@ -90,7 +90,7 @@ def linear_recurrence(
     from ``initial`` (default 0). The result has ``b``'s chunks (``a`` is rechunked
     to them) and :func:`mlx_lite.linear_recurrence`'s dtype; no ``out=``.
 
-    Example:
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.linear_recurrence(0.5, da.ones(4, chunks=2)).compute()
@@ -149,7 +149,7 @@ def ewma(
     (``adjust=False``), each run as :func:`linear_recurrence` runs; NaN is a
     missing value, as in pandas. No ``out=``.
 
-    Example:
+    Examples:
         >>> import dask.array as da
         >>> import mlx_lite.dask as mld
         >>> mld.ewma(da.from_array([1.0, 2.0, 3.0], chunks=2), alpha=0.5).compute()

@@ -25,8 +25,14 @@ def test_case_table_covers_the_issue():
     cases = case_table()
     names = [c.name for c in cases]
     assert len(names) == len(set(names)) > 100
-    assert {c.section for c in cases} == {"channels", "layouts", "dtypes", "scans", "flags", "sizes", "conventions"}
-    assert {c.info["op"] for c in cases} == set(OPS)
+    assert {c.section for c in cases} == {"channels", "layouts", "dtypes", "scans", "flags", "sizes", "conventions",
+                                          "recurrences"}
+    assert {c.info["op"] for c in cases} == set(OPS) | {"linear_recurrence", "ewma"}
+    recurrences = [c for c in cases if c.section == "recurrences"]
+    assert all(c.bar == 1.5 for c in recurrences)
+    assert {c.floor for c in recurrences} == {"copy", "multiply"}
+    assert {p.name for c in recurrences for p in c.peers} == {"scipy lfilter", "pandas ewm"}
+    assert {tuple(c.info["shape"]) for c in recurrences} == {(10**7,), (2, 10**6), (10**6, 2)}
     wanted = {d for d in DTYPES if d != "bfloat16" or ml_dtypes is not None}
     assert {c.info["dtype"] for c in cases if c.section == "dtypes"} == wanted
     sweep = [c for c in cases if c.section == "channels"]
