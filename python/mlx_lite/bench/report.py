@@ -233,6 +233,16 @@ def _md_time(result: Result, name: str) -> str:
     return cell
 
 
+def _md_reference_peer(result: Result) -> str:
+    """The NumPy column: NumPy's time, or, for a case NumPy has no call for (the
+    recurrences), its other peers' (SciPy's lfilter, pandas' ewm), named."""
+    if "numpy" in result.peers:
+        return _md_time(result, "numpy")
+    others = [name for name in result.peers if name not in ("mlx", "mlx uncached") and
+              result.peers[name].role == "peer"]
+    return "; ".join(f"{name} {_md_time(result, name)}" for name in others)
+
+
 def _md_ratio(result: Result, regime: str) -> str:
     cell = fmt_x(result.ratio(regime))
     return f"**{cell}**" if result.above_bar(regime) else cell
@@ -251,8 +261,8 @@ def markdown(results: Sequence[Result], info: Dict[str, Any]) -> str:
         "**Bold** NumPy or MLX time: faster than mlx_lite (NumPy against the uncached regime, MLX in "
         "the same regime). In brackets: largest relative error against a float64 (long double) "
         "reference. \\* NumPy has no exclusive scan: its inclusive call is timed.", ""]
-    head = ("| case | mlx_lite | np.copyto | ratio | mlx_lite uncached | astype | ratio | NumPy | MLX | "
-            "MLX uncached |")
+    head = ("| case | mlx_lite | np.copyto | ratio | mlx_lite uncached | astype | ratio | NumPy (or SciPy, pandas) "
+            "| MLX | MLX uncached |")
     section = None
     for r in results:
         if r.case.section != section:
@@ -261,7 +271,7 @@ def markdown(results: Sequence[Result], info: Dict[str, Any]) -> str:
         lines.append("| " + " | ".join([
             r.case.name, _md_time(r, "mlx_lite"), fmt_ms(r.floor("cached"), " µs"), _md_ratio(r, "cached"),
             _md_time(r, "mlx_lite uncached"), fmt_ms(r.floor("uncached"), " µs"), _md_ratio(r, "uncached"),
-            _md_time(r, "numpy"), _md_time(r, "mlx"), _md_time(r, "mlx uncached")]) + " |")
+            _md_reference_peer(r), _md_time(r, "mlx"), _md_time(r, "mlx uncached")]) + " |")
     found = shortfalls(results)
     lines += ["", summary_counts(results), ""]
     lines += ["Where mlx_lite falls short:", ""] + [f"- {line}" for line in found] if found else []
