@@ -20,7 +20,7 @@ from ._dtypes import ELEMENT_CODES, plan_for
 from ._native import core as _core
 from ._validate import as_array, axis_index, flag, out_array, unsupported
 
-_PYTHON_SCALARS = (bool, int, float, complex)
+PYTHON_SCALARS = (bool, int, float, complex)
 _RECURRENCE_NAMES = frozenset(_table.RECURRENCE_DTYPES)
 _DEFAULT = np.dtype(_table.RECURRENCE_DEFAULT)
 
@@ -52,7 +52,7 @@ def result_dtype(a: Any, b: np.dtype, caller: str) -> np.dtype:
     try:
         kind = np.result_type(a, b)
     except TypeError:
-        named = type(a).__name__ if isinstance(a, _PYTHON_SCALARS) else np.dtype(a).str
+        named = type(a).__name__ if isinstance(a, PYTHON_SCALARS) else np.dtype(a).str
         raise TypeError(f"[{caller}] Unsupported dtypes {named} and {b.str}.") from None
     return recurrence_dtype(kind, caller)
 
@@ -88,7 +88,7 @@ def run(caller: str, a: Any, b: np.ndarray, axis: Optional[int], reverse: bool, 
     unless ``exact_constant`` (ewma's decay: pandas' float64 parameter, which the
     engine carries in the accumulator's precision)."""
     dtype = b.dtype
-    constant = isinstance(a, _PYTHON_SCALARS) or (isinstance(a, np.ndarray) and a.ndim == 0)
+    constant = isinstance(a, PYTHON_SCALARS) or (isinstance(a, np.ndarray) and a.ndim == 0)
     shape = b.shape if constant else np.broadcast_shapes(a.shape, b.shape)
     b = np.broadcast_to(b, shape)
     if not constant:
@@ -190,18 +190,18 @@ def linear_recurrence(
         array([11., 23., 70.], dtype=float32)
     """
     caller = "linear_recurrence"
-    if not isinstance(a, _PYTHON_SCALARS):
+    if not isinstance(a, PYTHON_SCALARS):
         a = as_array(a, caller)
     b = as_array(b, caller)
     reverse = flag(reverse, "reverse", caller)
     if stream is not None:
         check_stream(stream, caller)
-    dtype = result_dtype(a if isinstance(a, _PYTHON_SCALARS) else a.dtype, b.dtype, caller)
+    dtype = result_dtype(a if isinstance(a, PYTHON_SCALARS) else a.dtype, b.dtype, caller)
     if axis is not None:
-        ndim = b.ndim if isinstance(a, _PYTHON_SCALARS) else max(a.ndim, b.ndim)
+        ndim = b.ndim if isinstance(a, PYTHON_SCALARS) else max(a.ndim, b.ndim)
         axis = axis_index(axis, ndim, caller)
     b = operand(b, dtype)
-    if not isinstance(a, _PYTHON_SCALARS):
+    if not isinstance(a, PYTHON_SCALARS):
         a = operand(a, dtype)
         try:
             np.broadcast_shapes(a.shape, b.shape)

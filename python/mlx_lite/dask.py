@@ -64,7 +64,7 @@ from . import _scan as _in_memory
 from . import _table
 from ._device import StreamOrDevice, check_stream
 from ._validate import axis_index, flag, target_dtype
-from .dask_recurrence import ewma, linear_recurrence
+from .dask_recurrence import as_dask, ewma, linear_recurrence
 
 #: What the scans accept: a Dask array, or anything ``dask.array.asarray`` accepts.
 DaskArrayLike = Union[da.Array, ArrayLike]
@@ -161,15 +161,6 @@ def _chunk_total(block: Any, axis: int, keepdims: bool = True, *, operation: str
 # --------------------------------------------------------------------------- the scans
 
 
-def _as_dask(a: Any, caller: str) -> da.Array:
-    if isinstance(a, da.Array):
-        return a
-    try:
-        return da.asarray(a)
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"[{caller}] Cannot make an array of {type(a).__name__}: {error}") from None
-
-
 def _drop_empty_chunks(x: da.Array, axis: int) -> da.Array:
     """``x`` without zero-length chunks along ``axis`` (Dask's sequential
     ``cumreduction`` cannot carry a total across one)."""
@@ -181,7 +172,7 @@ def _drop_empty_chunks(x: da.Array, axis: int) -> da.Array:
 
 def _scan(caller: str, a: Any, axis: Any, reverse: Any, inclusive: Any, dtype: Any, stream: Any) -> da.Array:
     """Validate as mlx_lite does (same order, same messages), then build the graph."""
-    x = _as_dask(a, caller)
+    x = as_dask(a, caller)
     extra = {} if dtype is None else {"dtype": dtype}
     # mlx_lite's exclusive scan of one zero: checks the dtype and dtype= exactly as
     # mlx_lite does, and gives the result dtype and the identity (the first value).

@@ -20,12 +20,12 @@ import numpy as np
 
 from . import _ewma, _recurrence
 from ._device import StreamOrDevice, check_stream
+from ._recurrence import PYTHON_SCALARS
 from ._validate import axis_index, flag
 
-_PYTHON_SCALARS = (bool, int, float, complex)
 
-
-def _as_dask(value: Any, caller: str) -> da.Array:
+def as_dask(value: Any, caller: str) -> da.Array:
+    """``value`` as a Dask array (the scans' too), its failure naming the caller."""
     if isinstance(value, da.Array):
         return value
     try:
@@ -97,10 +97,10 @@ def linear_recurrence(
         array([1.   , 1.5  , 1.75 , 1.875])
     """
     caller = "linear_recurrence"
-    constant = isinstance(a, _PYTHON_SCALARS)
-    b = _as_dask(b, caller)
+    constant = isinstance(a, PYTHON_SCALARS)
+    b = as_dask(b, caller)
     if not constant:
-        a = _as_dask(a, caller)
+        a = as_dask(a, caller)
     reverse = flag(reverse, "reverse", caller)
     if stream is not None:
         check_stream(stream, caller)
@@ -124,7 +124,7 @@ def linear_recurrence(
     start = None
     if initial is not None:
         rest = b.shape[:axis] + b.shape[axis + 1:]
-        start = _as_dask(initial, caller).astype(dtype)
+        start = as_dask(initial, caller).astype(dtype)
         try:
             start = da.broadcast_to(start, rest)
         except ValueError:
@@ -156,7 +156,7 @@ def ewma(
         array([1.        , 1.66666667, 2.42857143])
     """
     caller = "ewma"
-    x = _as_dask(x, caller)
+    x = as_dask(x, caller)
     alpha = 1 / (1 + _ewma.center_of_mass(com, span, halflife, alpha, caller))
     adjust = flag(adjust, "adjust", caller)
     reverse = flag(reverse, "reverse", caller)

@@ -37,3 +37,16 @@ def _restore_thread_env():
         os.environ.pop("MLX_LITE_NUM_THREADS", None)
     else:
         os.environ["MLX_LITE_NUM_THREADS"] = saved
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A dask.distributed client of two worker processes on loopback (test_dask*.py)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None)
+    try:
+        with distributed.Client(cluster, set_as_default=False) as c:
+            yield c
+    finally:
+        cluster.close()

@@ -383,17 +383,6 @@ def test_import_mlx_lite_does_not_import_dask():
 # dask.distributed: worker processes on loopback
 
 
-@pytest.fixture(scope="module")
-def client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
-    try:
-        with distributed.Client(cluster, set_as_default=False) as c:
-            yield c
-    finally:
-        cluster.close()
-
 
 DISTRIBUTED_CASES = [
     ("cumsum", "float32", "uneven", None, True, False),

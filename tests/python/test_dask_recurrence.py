@@ -65,17 +65,6 @@ def test_errors_as_in_memory():
         mld.ewma(da.ones(3), alpha=0.5, com=1)
 
 
-@pytest.fixture(scope="module")
-def client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
-    try:
-        with distributed.Client(cluster, set_as_default=False) as c:
-            yield c
-    finally:
-        cluster.close()
-
 
 def test_distributed(client, rng):
     b = rng.standard_normal((50, 4)).astype(np.float32)
@@ -85,15 +74,3 @@ def test_distributed(client, rng):
     x[3, 1] = np.nan
     got = client.compute(mld.ewma(da.from_array(x, chunks=(9, 2)), 0, alpha=0.2)).result()
     np.testing.assert_allclose(got, mlx_lite.ewma(x, 0, alpha=0.2), rtol=1e-10)
-
-
-@pytest.mark.parametrize("name", ["linear_recurrence", "ewma"])
-def test_doc_examples_run(name):
-    import doctest
-
-    tests = doctest.DocTestFinder().find(getattr(mld, name), name, globs={})
-    assert tests and tests[0].examples
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

@@ -30,7 +30,7 @@ def _run_doctests(name, function):
 
 @pytest.mark.parametrize("name,function", _public_functions(mlx_lite), ids=lambda v: v if isinstance(v, str) else "")
 def test_mlx_lite_examples(name, function):
-    if function.__module__ == "mlx_lite._scan":
+    if function.__module__ in ("mlx_lite._scan", "mlx_lite._recurrence", "mlx_lite._ewma"):
         assert "\n    Examples:\n" in function.__doc__, name
         _run_doctests(name, function)
 

@@ -247,17 +247,6 @@ def test_errors():
         mx.linear_recurrence(0.5, np.ones(3), stream="cpu")
 
 
-@pytest.mark.parametrize("name", ["linear_recurrence", "ewma"])
-def test_doc_examples_run(name):
-    import doctest
-
-    tests = doctest.DocTestFinder().find(getattr(mx, name), name, globs={})
-    assert tests and tests[0].examples
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
-
 
 def test_ctrl_c_stops_a_long_recurrence():
     """As the scans (test_interrupt.py): SIGINT part-way through ends the call with
