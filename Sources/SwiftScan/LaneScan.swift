@@ -110,13 +110,15 @@ enum LaneScan<Tiles: TileScanner> {
     local.update(repeating: Operation.neutral, count: count)
     let size = MemoryLayout<Element>.stride
     let contiguous = tile.lane.inputStride == size && tile.lane.outputStride == size
+    if contiguous {
+      Tiles.accumulateRows(
+        input, writing ? output : nil, rowStrides: (scanned.inputStride, scanned.outputStride), rows: rows.count,
+        local: local, carry: carry, count: count)
+      return
+    }
     for row in 0..<rows.count {
       let rowInput = input + row &* scanned.inputStride
       let rowOutput = output + row &* scanned.outputStride
-      if contiguous {
-        Tiles.accumulateRow(rowInput, writing ? rowOutput : nil, local: local, carry: carry, count: count)
-        continue
-      }
       for index in 0..<count {
         let value = Operation.combine(
           local[index], Operation.lift(rowInput.load(fromByteOffset: index &* tile.lane.inputStride, as: Element.self).widened))

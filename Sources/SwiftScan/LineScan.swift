@@ -127,6 +127,12 @@ public protocol TileScanner {
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
     local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
 
+  /// `accumulateRow` on `rows` rows in turn, `rowStrides` bytes apart: the
+  /// rows of one block of a lane tile (see the default).
+  static func accumulateRows(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,
+    local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
+
   /// `output[k] = carry ⊕ input[k]` (rounded) for `count` contiguous
   /// elements: a scanned axis of length one.
   static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Element.Accumulator, count: Int)
@@ -154,6 +160,18 @@ public protocol TileScanner {
 }
 
 extension TileScanner {
+  /// One row after another.
+  public static func accumulateRows(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,
+    local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int
+  ) {
+    for row in 0..<rows {
+      accumulateRow(
+        input + row &* rowStrides.input, output.map { $0 + row &* rowStrides.output }, local: local, carry: carry,
+        count: count)
+    }
+  }
+
   /// Scanners without streaming stores scan as usual.
   public static func streamTile(
     _ input: UnsafeRawPointer, _ inputStride: Int,

@@ -86,6 +86,73 @@ extension VectorTiles {
     }
   }
 
+  /// `accumulateRow` down a block's rows. A tile of 8 or 16 lanes (24 or 32
+  /// with 4-byte accumulators) keeps its locals in registers from row to row:
+  /// through memory, each row's combines waited on the store of the row before
+  /// (a store-to-load round trip per row of eight), and (500000, 8) float32
+  /// along axis 0 took 2.3x a copy's time. The same combines per lane, so the
+  /// same bits.
+  public static func accumulateRows(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,
+    local: UnsafeMutablePointer<Value>, carry: UnsafePointer<Value>, count: Int
+  ) {
+    let narrow = MemoryLayout<Value>.size <= 4
+    switch (count, output) {
+    case (8, let output?): accumulateOctetRows(input, output, rowStrides, rows, local, carry, octets: 1)
+    case (8, nil): accumulateOctetRows(input, nil, rowStrides, rows, local, carry, octets: 1)
+    case (16, let output?): accumulateOctetRows(input, output, rowStrides, rows, local, carry, octets: 2)
+    case (16, nil): accumulateOctetRows(input, nil, rowStrides, rows, local, carry, octets: 2)
+    case (24, let output?) where narrow: accumulateOctetRows(input, output, rowStrides, rows, local, carry, octets: 3)
+    case (24, nil) where narrow: accumulateOctetRows(input, nil, rowStrides, rows, local, carry, octets: 3)
+    case (32, let output?) where narrow: accumulateOctetRows(input, output, rowStrides, rows, local, carry, octets: 4)
+    case (32, nil) where narrow: accumulateOctetRows(input, nil, rowStrides, rows, local, carry, octets: 4)
+    default:
+      for row in 0..<rows {
+        accumulateRow(
+          input + row &* rowStrides.input, output.map { $0 + row &* rowStrides.output }, local: local, carry: carry,
+          count: count)
+      }
+    }
+  }
+
+  /// `accumulateRows` on `octets` (a literal once inlined, 1 to 4) whole
+  /// octets of lanes, their locals and carries in registers.
+  @inline(__always)
+  static func accumulateOctetRows(
+    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, _ rowStrides: (input: Int, output: Int),
+    _ rows: Int, _ local: UnsafeMutablePointer<Value>, _ carry: UnsafePointer<Value>, octets: Int
+  ) {
+    let locals = UnsafeMutableRawPointer(local), carries = UnsafeRawPointer(carry)
+    let span = 8 &* MemoryLayout<Value>.stride
+    var l0 = locals.loadUnaligned(as: Octet.self)
+    var l1 = octets > 1 ? (locals + span).loadUnaligned(as: Octet.self) : l0
+    var l2 = octets > 2 ? (locals + 2 &* span).loadUnaligned(as: Octet.self) : l0
+    var l3 = octets > 3 ? (locals + 3 &* span).loadUnaligned(as: Octet.self) : l0
+    let n = Octet(repeating: Operation.neutral)
+    let c0 = output == nil ? n : carries.loadUnaligned(as: Octet.self)
+    let c1 = output == nil || octets < 2 ? n : (carries + span).loadUnaligned(as: Octet.self)
+    let c2 = output == nil || octets < 3 ? n : (carries + 2 &* span).loadUnaligned(as: Octet.self)
+    let c3 = output == nil || octets < 4 ? n : (carries + 3 &* span).loadUnaligned(as: Octet.self)
+    for row in 0..<rows {
+      let source = input + row &* rowStrides.input
+      l0 = Operation.combine(l0, lifted(loadOctet(source, 0, step: 1)))
+      if octets > 1 { l1 = Operation.combine(l1, lifted(loadOctet(source, 8, step: 1))) }
+      if octets > 2 { l2 = Operation.combine(l2, lifted(loadOctet(source, 16, step: 1))) }
+      if octets > 3 { l3 = Operation.combine(l3, lifted(loadOctet(source, 24, step: 1))) }
+      if let output {
+        let target = output + row &* rowStrides.output
+        storeOctet(Operation.combine(c0, l0), target, 0, step: 1)
+        if octets > 1 { storeOctet(Operation.combine(c1, l1), target, 8, step: 1) }
+        if octets > 2 { storeOctet(Operation.combine(c2, l2), target, 16, step: 1) }
+        if octets > 3 { storeOctet(Operation.combine(c3, l3), target, 24, step: 1) }
+      }
+    }
+    locals.storeBytes(of: l0, as: Octet.self)
+    if octets > 1 { (locals + span).storeBytes(of: l1, as: Octet.self) }
+    if octets > 2 { (locals + 2 &* span).storeBytes(of: l2, as: Octet.self) }
+    if octets > 3 { (locals + 3 &* span).storeBytes(of: l3, as: Octet.self) }
+  }
+
   /// `TileScanner.mapRow` eight at a time.
   public static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Value, count: Int) {
     let base = Octet(repeating: carry)

@@ -50,8 +50,9 @@ def numpy_scan(x, op, axis, reverse, inclusive):
 
 
 SHAPES = [
-    # (rows, channels) along axis 0: interleaved for 2..7 channels, lanes from 8
-    *[((4099, c), 0) for c in (2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17)],
+    # (rows, channels) along axis 0: interleaved for 2..7 channels, lanes from 8;
+    # 8 and 16 lanes (24 and 32 with 4-byte accumulators) keep their locals in registers
+    *[((4099, c), 0) for c in (2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33)],
     # row blocks: just under, at and over a block of rows for 3 and 1024 lanes
     ((BLOCK // 3 - 1, 3), 0), ((BLOCK // 3 + 1, 3), 0), ((2 * (BLOCK // 3) + 5, 3), 0),
     ((127, 1024), 0), ((128, 1024), 0), ((129, 1024), 0), ((3 * 128 + 1, 1024), 0),
@@ -117,6 +118,8 @@ cases = [
     (rng.random(3 * BLOCK + 5, dtype=np.float32), None),
     (rng.random((5, 700001), dtype=np.float32), 1),
     (rng.standard_normal((400001, 5)).astype(np.float16), 0),
+    (rng.standard_normal((300001, 8)).astype(np.float32), 0),
+    (rng.standard_normal((100001, 32)).astype(np.float16), 0),
 ]
 out = []
 for x, axis in cases:
