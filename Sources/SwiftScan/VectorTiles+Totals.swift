@@ -4,7 +4,8 @@ extension VectorTiles {
   public static func tileTotal(
     _ input: UnsafeRawPointer, _ inputStride: Int, outputStride: Int, count: Int
   ) -> Value {
-    switch direction(inputStride, outputStride) {
+    // The same choice of path as `scanTile`; the total depends on the input's direction only.
+    switch steps(inputStride, outputStride)?.input {
     case 1: return pairs ? walk(input, nil, count: count, carry: Operation.neutral, step: 1) : total(input, count: count, step: 1)
     case -1: return pairs ? walk(input, nil, count: count, carry: Operation.neutral, step: -1) : total(input, count: count, step: -1)
     default: return Scalar.tileTotal(input, inputStride, outputStride: outputStride, count: count)

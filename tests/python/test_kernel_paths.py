@@ -108,6 +108,26 @@ def test_layouts_that_leave_the_interleaved_path():
             np.testing.assert_array_equal(got, numpy_scan(view, "cumsum", 0, reverse, inclusive))
 
 
+@pytest.mark.parametrize("length", [9, 2047, 2049, BLOCK + 3, 3 * BLOCK + 17])
+@pytest.mark.parametrize("dtype", ["int16", "int64", "float32", "float16"])
+def test_reversed_views_scanned_forward(length, dtype):
+    """x[::-1] (input backward, result forward) and a reverse scan into a
+    reversed out= (input forward, output backward): NumPy's integers exactly,
+    floats the bits of the same scan of a contiguous copy."""
+    rng = np.random.default_rng(length)
+    x = (rng.integers(-50, 50, length) if dtype.startswith("int") else rng.random(length) * 0.01).astype(dtype)
+    view = x[::-1]
+    for op in ("cumsum", "cummax"):
+        for reverse, inclusive in itertools.product((False, True), (True, False)):
+            got = getattr(mlx_lite, op)(view, reverse=reverse, inclusive=inclusive)
+            np.testing.assert_array_equal(got, getattr(mlx_lite, op)(view.copy(), reverse=reverse, inclusive=inclusive))
+            if dtype.startswith("int"):
+                np.testing.assert_array_equal(got, numpy_scan(view, op, 0, reverse, inclusive))
+            target = np.empty_like(x)
+            getattr(mlx_lite, op)(x, reverse=reverse, inclusive=inclusive, out=target[::-1])
+            np.testing.assert_array_equal(target[::-1], getattr(mlx_lite, op)(x, reverse=reverse, inclusive=inclusive))
+
+
 THREADS_SCRIPT = r"""
 import sys, numpy as np, mlx_lite
 rng = np.random.default_rng(11)
@@ -120,6 +140,7 @@ cases = [
     (rng.standard_normal((400001, 5)).astype(np.float16), 0),
     (rng.standard_normal((300001, 8)).astype(np.float32), 0),
     (rng.standard_normal((100001, 32)).astype(np.float16), 0),
+    (rng.random(3 * BLOCK + 5, dtype=np.float32)[::-1], None),
 ]
 out = []
 for x, axis in cases:

@@ -28,8 +28,12 @@ final class TileContractTests: XCTestCase {
     defer { input.deallocate(); output.deallocate(); scratch.deallocate() }
     for index in 0..<capacity { input.storeBytes(of: random(&rng), toByteOffset: index * size, as: Tiles.Element.self) }
     // (input start, input stride, output start, output stride) in elements: forward,
-    // backward (a reverse scan), strided, and an odd start (misaligned octets).
-    let paths: [(Int, Int, Int, Int)] = [(0, 1, 0, 1), (capacity - 1, -1, capacity - 1, -1), (0, 2, 0, 2), (1, 1, 3, 1)]
+    // backward (a reverse scan), strided, an odd start (misaligned octets), and
+    // opposite directions (a reversed view scanned forward, and the converse).
+    let paths: [(Int, Int, Int, Int)] = [
+      (0, 1, 0, 1), (capacity - 1, -1, capacity - 1, -1), (0, 2, 0, 2), (1, 1, 3, 1),
+      (capacity - 1, -1, 0, 1), (1, 1, capacity - 2, -1),
+    ]
     for count in [1, 5, 8, 9, 31, 64, 65, 100, 1000, tileElements] {
       for (inStart, inStride, outStart, outStride) in paths {
         let source = UnsafeRawPointer(input + inStart * size)
@@ -78,7 +82,7 @@ final class TileContractTests: XCTestCase {
   func testLaneBlocksReduceToWhatTheyScan() {
     typealias Lanes = LaneScan<VectorTiles<Float, SumOp<Double>>>
     var rng = SystemRandomNumberGenerator()
-    for lanes in [2, 3, 5, 7, 8, 13, 300] {
+    for lanes in [2, 3, 5, 7, 8, 13, 16, 24, 32, 300] {
       let rows = 1000
       let input = (0..<(rows * lanes)).map { _ in Float.random(in: -1...1, using: &rng) }
       var output = [Float](repeating: 0, count: rows * lanes)
