@@ -133,6 +133,13 @@ public protocol TileScanner {
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,
     local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
 
+  /// Whether several threads should share the rows of a lane tile
+  /// (`BlockChain`, see `TiledScanEngine.runLanes`) when there are fewer
+  /// tiles than two per thread. A lane block's reduce is a full pass of the
+  /// scan's arithmetic, so sharing pays only where that arithmetic, not
+  /// memory, bounds the scan (true by default; see `VectorTiles`).
+  static var sharesLaneRows: Bool { get }
+
   /// `output[k] = carry ⊕ input[k]` (rounded) for `count` contiguous
   /// elements: a scanned axis of length one.
   static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Element.Accumulator, count: Int)
@@ -160,6 +167,8 @@ public protocol TileScanner {
 }
 
 extension TileScanner {
+  public static var sharesLaneRows: Bool { true }
+
   /// One row after another.
   public static func accumulateRows(
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,

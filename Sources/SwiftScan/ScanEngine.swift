@@ -197,7 +197,7 @@ public enum TiledScanEngine<Tiles: TileScanner> {
         scanned: scanned, lane: lane,
         lanes: (index &* Lanes.width)..<min(lane.count, (index &+ 1) &* Lanes.width))
     }
-    if items < 2 &* threads && threads > 1 {
+    if items < 2 &* threads && threads > 1 && Tiles.sharesLaneRows {
       // Few tiles: all threads on the rows of each tile in turn.
       var walker = BatchWalker(outer, startingAt: 0)
       for item in 0..<items {

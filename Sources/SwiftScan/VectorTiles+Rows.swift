@@ -86,6 +86,14 @@ extension VectorTiles {
     }
   }
 
+  /// Vector lanes run at memory speed on one thread, so threads never share
+  /// a tile's rows: on two threads the reduce-then-scan took two to three
+  /// times the CPU time of one thread's scan, and more wall time (the quiet
+  /// benchmark's two threads against one thread alone: 4096x4096 int8 along
+  /// axis 0, 3.2 ms against 1.5; (2000000, 2) float32, 1.9 ms against 1.2).
+  /// Few tiles then take one thread each.
+  public static var sharesLaneRows: Bool { false }
+
   /// `accumulateRow` down a block's rows. A tile of 8 or 16 lanes (24 or 32
   /// with 4-byte accumulators) keeps its locals in registers from row to row:
   /// through memory, each row's combines waited on the store of the row before
