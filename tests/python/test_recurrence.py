@@ -326,3 +326,39 @@ def test_dense_lines_exactly_on_every_thread_count(rng, dtype, shape, axis, orde
                     os.environ["MLX_LITE_NUM_THREADS"] = threads
                     got = mx.linear_recurrence(steps, b, axis, initial=start, reverse=reverse)
                     np.testing.assert_array_equal(got, want, err_msg=f"threads {threads}")
+
+
+def resetting_sums(steps, b):
+    """The exact float64 recurrence of steps in {0, 1} along a 1-D line: sums since the last zero."""
+    sums = np.cumsum(b, dtype=np.float64)
+    index = np.arange(len(b))
+    last = np.maximum.accumulate(np.where(steps == 0, index, -1))
+    before = np.where(last > 0, sums[np.maximum(last - 1, 0)], 0.0)
+    return sums - before
+
+
+@pytest.mark.parametrize("dtype,shape", [
+    (np.dtype(np.float32), (2 ** 22 + 5,)), (np.dtype(np.float64), (2 ** 21 + 3,)),
+    (np.dtype(np.float32), (2 ** 21 + 7, 2)),
+])
+def test_outputs_past_the_caches_exactly(rng, dtype, shape):
+    """Outputs past the caches (16 MiB and more: many blocks on every thread), into a new
+    array, an output not 16-byte aligned, and in place: each must give the exact sums, on every
+    thread count."""
+    b = rng.integers(-8, 9, shape).astype(dtype)
+    steps = (rng.integers(0, 1000, shape) != 0).astype(dtype)
+    if len(shape) == 1:
+        wants = [(steps, resetting_sums(steps, b)), (1.0, np.cumsum(b, dtype=np.float64))]
+    else:
+        wants = [(1.0, np.cumsum(b, axis=0, dtype=np.float64))]
+    for a, want in wants:
+        want = want.astype(dtype)
+        for threads in ("1", "2", "3"):
+            os.environ["MLX_LITE_NUM_THREADS"] = threads
+            np.testing.assert_array_equal(mx.linear_recurrence(a, b, 0), want)
+            shifted = np.empty(b.size + 1, dtype)[1:].reshape(shape)  # not 16-byte aligned
+            mx.linear_recurrence(a, b, 0, out=shifted)
+            np.testing.assert_array_equal(shifted, want)
+            inplace = b.copy()
+            mx.linear_recurrence(a, inplace, 0, out=inplace)
+            np.testing.assert_array_equal(inplace, want)
