@@ -63,7 +63,9 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
     let rows = min(blockRows, self.rows &- first)
     let chains = chunks &* lanes, m = chunkRows
     if lanesAsLines(rows: rows) {
-      for lane in 0..<lanes { composeLine(first: first, lane: lane, keep: keep, scratch) }
+      if !wideTotals(first: first, scratch) {
+        for lane in 0..<lanes { composeLine(first: first, lane: lane, keep: keep, scratch) }
+      }
       return rows
     }
     scratch.stateB.update(repeating: .zero, count: chains)
@@ -247,6 +249,10 @@ struct RecurrenceTile<Element: ScanElement> where Element.Accumulator: Recurrenc
     let m = chunkRows
     let size = MemoryLayout<Element>.stride
     if lanesAsLines(rows: rows) {
+      if wideLines {
+        wideScan(first: first, from: h, scratch)
+        return
+      }
       for lane in 0..<lanes {
         var start = h[lane]
         for chunk in 0..<chunks {

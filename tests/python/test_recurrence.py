@@ -292,3 +292,73 @@ def test_many_python_threads_at_once(rng):
         together = list(pool.map(lambda ab: mx.linear_recurrence(ab[0], ab[1], 0), inputs * 2))
     for got, want in zip(together, alone * 2):
         assert np.array_equal(got, want)
+
+
+
+def exact_loop(a, b, axis, initial):
+    """The float64 loop of integer-valued steps and inputs: exact, so every grouping must match it."""
+    return loop(a, b, axis, initial=initial, kind=np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.dtype(np.float32), np.dtype(np.float64)], ids=str)
+@pytest.mark.parametrize("shape,axis,order", [
+    ((2047,), 0, "C"), ((2048,), 0, "C"), ((2049,), 0, "C"), ((4096,), 0, "C"), ((8 * 2048 + 3,), 0, "C"),
+    ((3, 5 * 2048 + 100), 1, "C"), ((2 * 2048 + 1, 3), 0, "F"), ((2, 2048), 1, "C"),
+    ((1023, 2), 0, "C"), ((1024, 2), 0, "C"), ((3 * 1024 + 1, 2), 0, "C"), ((3000, 2), 0, "F"),
+])
+def test_dense_lines_exactly_on_every_thread_count(rng, dtype, shape, axis, order):
+    """Whole blocks of a dense float32 or float64 line, or of two dense lanes side by side (a
+    block: 1024 rows of two), run four elements a vector (constant steps with |a| <= 1, and
+    varying ones); a partial last block and reversed lines do not. Steps of
+    -1, 0 and 1 with integer inputs keep every value exact, so each must give the loop's bits,
+    on every thread count (blocks claimed by the threads in turn)."""
+    b = rng.integers(-8, 9, shape).astype(dtype, order=order)
+    a = rng.integers(-1, 2, shape).astype(dtype, order=order)
+    # Mostly ones, so values travel far before a zero resets them.
+    ones = ((rng.integers(0, 50, shape) != 0) * rng.choice([-1, 1], shape)).astype(dtype, order=order)
+    rest = shape[:axis] + shape[axis + 1:]
+    initial = rng.integers(-5, 6, rest).astype(dtype)
+    for steps in (a, ones, 1.0, -1.0, 0.0):
+        for start in (None, initial):
+            for reverse in (False, True):
+                want = loop(steps, b, axis, reverse, start, kind=np.float64).astype(dtype)
+                for threads in ("1", "2", "3"):
+                    os.environ["MLX_LITE_NUM_THREADS"] = threads
+                    got = mx.linear_recurrence(steps, b, axis, initial=start, reverse=reverse)
+                    np.testing.assert_array_equal(got, want, err_msg=f"threads {threads}")
+
+
+def resetting_sums(steps, b):
+    """The exact float64 recurrence of steps in {0, 1} along a 1-D line: sums since the last zero."""
+    sums = np.cumsum(b, dtype=np.float64)
+    index = np.arange(len(b))
+    last = np.maximum.accumulate(np.where(steps == 0, index, -1))
+    before = np.where(last > 0, sums[np.maximum(last - 1, 0)], 0.0)
+    return sums - before
+
+
+@pytest.mark.parametrize("dtype,shape", [
+    (np.dtype(np.float32), (2 ** 22 + 5,)), (np.dtype(np.float64), (2 ** 21 + 3,)),
+    (np.dtype(np.float32), (2 ** 21 + 7, 2)),
+])
+def test_outputs_past_the_caches_exactly(rng, dtype, shape):
+    """Outputs past the caches (16 MiB and more: many blocks on every thread), into a new
+    array, an output not 16-byte aligned, and in place: each must give the exact sums, on every
+    thread count."""
+    b = rng.integers(-8, 9, shape).astype(dtype)
+    steps = (rng.integers(0, 1000, shape) != 0).astype(dtype)
+    if len(shape) == 1:
+        wants = [(steps, resetting_sums(steps, b)), (1.0, np.cumsum(b, dtype=np.float64))]
+    else:
+        wants = [(1.0, np.cumsum(b, axis=0, dtype=np.float64))]
+    for a, want in wants:
+        want = want.astype(dtype)
+        for threads in ("1", "2", "3"):
+            os.environ["MLX_LITE_NUM_THREADS"] = threads
+            np.testing.assert_array_equal(mx.linear_recurrence(a, b, 0), want)
+            shifted = np.empty(b.size + 1, dtype)[1:].reshape(shape)  # not 16-byte aligned
+            mx.linear_recurrence(a, b, 0, out=shifted)
+            np.testing.assert_array_equal(shifted, want)
+            inplace = b.copy()
+            mx.linear_recurrence(a, inplace, 0, out=inplace)
+            np.testing.assert_array_equal(inplace, want)

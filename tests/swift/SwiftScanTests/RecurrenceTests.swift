@@ -9,7 +9,8 @@ import XCTest
 /// the steps (chunks, blocks, lanes, threads) must give a sequential loop's
 /// bits. Shapes sit at and around every edge where the engine changes path:
 /// chunks of 256 rows, blocks of 2048 elements, lines shorter than 64 (lanes),
-/// eight lanes, tiles of 256 lanes.
+/// eight lanes, tiles of 256 lanes, whole blocks of one or two dense lanes
+/// (`WideLine`).
 final class RecurrenceTests: XCTestCase {
   struct Case {
     var shape: [Int]
@@ -98,6 +99,9 @@ final class RecurrenceTests: XCTestCase {
       Case(shape: [900, 8], axis: 0), Case(shape: [40, 257], axis: 0), Case(shape: [5, 4100], axis: 1),
       Case(shape: [1000, 63], axis: 1), Case(shape: [700, 64], axis: 1), Case(shape: [4, 90, 3], axis: 1),
       Case(shape: [200_000, 2], axis: 0), Case(shape: [2, 200_000], axis: 1),
+      // Wide lines (one lane, or two side by side): no whole block, exactly one, one and a bit.
+      Case(shape: [2047], axis: 0), Case(shape: [2048], axis: 0), Case(shape: [1023, 2], axis: 0),
+      Case(shape: [1024, 2], axis: 0), Case(shape: [1025, 2], axis: 0), Case(shape: [3, 2048], axis: 1),
     ]
     for c in cases {
       let count = c.shape.reduce(1, *)

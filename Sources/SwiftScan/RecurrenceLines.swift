@@ -1,0 +1,303 @@
+import VectorShims
+
+/// A whole block of one lane, or of two lanes side by side, as eight dense
+/// chunks run four elements at a time in double precision (float32 and
+/// float64 inputs): the vector form of `RecurrenceTile.composeLine` and of
+/// its pass two.
+///
+/// Pass one (`totals`) composes each chunk from the identity and keeps only
+/// its totals; pass two (`scan`) runs each chunk again from the values
+/// reaching it and writes the outputs, so no prefix goes through the scratch.
+/// Four elements with steps `s` are one vector, composed from the identity by
+/// shifted multiply-adds (`WidePeriod`); the outputs are `S·h + X`, with `h`
+/// the previous row's outputs moved into place. The first row's lanes are
+/// `s·h + x`, the sequential step's bits (the −0 shifted in adds nothing, not
+/// even to a −0). Each chunk's chain waits about ten cycles a vector; eight
+/// chains overlap. Every grouping depends on positions only, never on threads.
+///
+/// (One float32 line of 2·10^4 elements in the cache, one thread, both
+/// passes: 0.78 ns an element with a constant step and 1.96 with a varying
+/// one when pass one kept every prefix and pass two read them; 0.48 and 1.0 as
+/// vectors.)
+protocol WideLineElement {
+  static func load4(_ pointer: UnsafeRawPointer) -> SIMD4<Double>
+  static func store4(_ values: SIMD4<Double>, _ pointer: UnsafeMutableRawPointer)
+}
+
+/// float32's `load4` and `store4` are logcumsumexp's (`LogSumExpElement`).
+extension Float: WideLineElement {}
+
+extension Double: WideLineElement {
+  @inline(__always) static func load4(_ pointer: UnsafeRawPointer) -> SIMD4<Double> {
+    pointer.loadUnaligned(as: SIMD4<Double>.self)
+  }
+  @inline(__always) static func store4(_ values: SIMD4<Double>, _ pointer: UnsafeMutableRawPointer) {
+    pointer.storeBytes(of: values, as: SIMD4<Double>.self)
+  }
+}
+
+/// How four elements hold rows: one lane (four rows) or two (two rows of two).
+protocol WidePeriod {
+  /// Lanes side by side in a vector.
+  static var lanes: Int { get }
+  /// Four elements composed from the identity, `(S, X)`: element `e` is the
+  /// composition of its lane's steps from the vector's first row through its own row.
+  ///
+  ///     one lane:  X₁ = x + (1, s₁, s₂, s₃)·(−0, x₀, x₁, x₂)        S₁ = s·(1, s₀, s₁, s₂)
+  ///                X  = X₁ + (1, 1, S₁₂, S₁₃)·(−0, −0, X₁₀, X₁₁)    S  = S₁·(1, 1, S₁₀, S₁₁)
+  ///     two lanes: X  = x + (1, 1, s₂, s₃)·(−0, −0, x₀, x₁)          S  = s·(1, 1, s₀, s₁)
+  static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>)
+  /// `X` of a constant step `a`: `S` (`steps`) is `(a, a², a³, a⁴)` or `(a, a, a², a²)`.
+  static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double>
+  static func steps(_ powers: UnsafePointer<Double>) -> SIMD4<Double>
+  /// The last row's lanes in every row: `(v₃, v₃, v₃, v₃)` or `(v₂, v₃, v₂, v₃)`.
+  static func last(_ v: SIMD4<Double>) -> SIMD4<Double>
+  /// `values[0 ..< lanes]` in every row.
+  static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double>
+}
+
+enum OneLane: WidePeriod {
+  @inline(__always) static var lanes: Int { 1 }
+  @inline(__always) static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
+    let x1 = add(x, mul(mlxl_first1_double4(s, 1), mlxl_up1_double4(x, -0.0)))
+    let s1 = mul(s, mlxl_up1_double4(s, 1))
+    let x2 = add(x1, mul(mlxl_first2_double4(s1, 1), mlxl_up2_double4(x1, -0.0)))
+    return (mul(s1, mlxl_up2_double4(s1, 1)), x2)
+  }
+  @inline(__always) static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double> {
+    let x1 = add(x, mul(SIMD4(1, a, a, a), mlxl_up1_double4(x, -0.0)))
+    return add(x1, mul(SIMD4(1, 1, powers[1], powers[1]), mlxl_up2_double4(x1, -0.0)))
+  }
+  @inline(__always) static func steps(_ powers: UnsafePointer<Double>) -> SIMD4<Double> {
+    SIMD4(powers[0], powers[1], powers[2], powers[3])
+  }
+  @inline(__always) static func last(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_last_double4(v) }
+  @inline(__always) static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double> { mlxl_splat_double4(values[0]) }
+}
+
+enum TwoLanes: WidePeriod {
+  @inline(__always) static var lanes: Int { 2 }
+  @inline(__always) static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
+    (mul(s, mlxl_up2_double4(s, 1)), add(x, mul(mlxl_first2_double4(s, 1), mlxl_up2_double4(x, -0.0))))
+  }
+  @inline(__always) static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double> {
+    add(x, mul(SIMD4(1, 1, a, a), mlxl_up2_double4(x, -0.0)))
+  }
+  @inline(__always) static func steps(_ powers: UnsafePointer<Double>) -> SIMD4<Double> {
+    SIMD4(powers[0], powers[0], powers[1], powers[1])
+  }
+  @inline(__always) static func last(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_last_pair_double4(v) }
+  @inline(__always) static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double> {
+    SIMD4(values[0], values[1], values[0], values[1])
+  }
+}
+
+/// Eight chunks of `P.lanes` dense lanes: chunk `c` starts `c·rows` rows
+/// past `b` (and `a`, and `output`). A chunk is a whole number of 32 elements
+/// (`RecurrenceTile.wideLines`).
+struct WideLine<E: WideLineElement, P: WidePeriod> {
+  var b: UnsafeRawPointer
+  /// nil: the constant step `constant` (then `powers[i] = constant^(i+1)`).
+  var a: UnsafeRawPointer?
+  var rows: Int
+  var constant: Double
+  var powers: UnsafePointer<Double>
+  /// `b`'s scale (ewma's α; one multiplies exactly).
+  var scale: Double
+
+  /// Bytes from one chunk to the next, and from one vector to the next.
+  var gap: Int { rows &* P.lanes &* MemoryLayout<E>.stride }
+  var vector: Int { 4 &* MemoryLayout<E>.stride }
+  var vectors: Int { rows &* P.lanes / 4 }
+
+  /// Each chunk's composed steps from the identity, lane `l` of chunk `c` at
+  /// `[c·lanes + l]`: `b` in `totalB`, the product of a varying step's in
+  /// `totalA` (a constant step's is `powers[rows − 1]`).
+  func totals(_ totalA: UnsafeMutablePointer<Double>, _ totalB: UnsafeMutablePointer<Double>) {
+    let gap = self.gap
+    guard let a else {
+      for c in 0..<8 { reduction(b + c &* gap, totalB + c &* P.lanes) }
+      return
+    }
+    let scale4 = mlxl_splat_double4(scale)
+    var h = eight(mlxl_splat_double4(0)), p = eight(mlxl_splat_double4(1))
+    for g in 0..<vectors {
+      let offset = g &* vector
+      @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>, _ p: inout SIMD4<Double>) {
+        let at = c &* gap &+ offset
+        let (s, x) = P.compose(E.load4(a + at), mul(scale4, E.load4(b + at)))
+        h = P.last(add(mul(s, h), x))
+        p = P.last(mul(p, s))
+      }
+      chain(0, &h.0, &p.0); chain(1, &h.1, &p.1); chain(2, &h.2, &p.2); chain(3, &h.3, &p.3)
+      chain(4, &h.4, &p.4); chain(5, &h.5, &p.5); chain(6, &h.6, &p.6); chain(7, &h.7, &p.7)
+    }
+    store(h, totalB)
+    store(p, totalA)
+  }
+
+  /// `Σ a^(rows−1−r)·scale·x[r]` of each lane of one chunk, a constant
+  /// `|a| ≤ 1`, into `total[0 ..< lanes]`: eight vectors (32 elements) at a
+  /// time, each vector times `a^(32/lanes)` plus the next, then each element
+  /// weighed by its row's power and the lanes summed in a fixed order.
+  @inline(__always) func reduction(_ line: UnsafeRawPointer, _ total: UnsafeMutablePointer<Double>) {
+    let span = 32 / P.lanes
+    let stride = mlxl_splat_double4(powers[span &- 1])
+    let scale4 = mlxl_splat_double4(scale)
+    var v = eight(mlxl_splat_double4(0))
+    for k in 0..<(vectors / 8) {
+      let p = line + k &* 8 &* vector
+      @inline(__always) func next(_ v: inout SIMD4<Double>, _ j: Int) {
+        v = add(mul(v, stride), mul(scale4, E.load4(p + j &* vector)))
+      }
+      next(&v.0, 0); next(&v.1, 1); next(&v.2, 2); next(&v.3, 3)
+      next(&v.4, 4); next(&v.5, 5); next(&v.6, 6); next(&v.7, 7)
+    }
+    // Element e of vector j is row (4j + e) / lanes of the span, weighed a^(span − 1 − row); a⁰ is one.
+    @inline(__always) func weighed(_ v: SIMD4<Double>, _ j: Int) -> SIMD4<Double> {
+      @inline(__always) func power(_ e: Int) -> Double {
+        let k = span &- 1 &- (4 &* j &+ e) / P.lanes
+        return k == 0 ? 1 : powers[k &- 1]
+      }
+      return mul(v, SIMD4(power(0), power(1), power(2), power(3)))
+    }
+    let sum = add(
+      add(add(weighed(v.0, 0), weighed(v.1, 1)), add(weighed(v.2, 2), weighed(v.3, 3))),
+      add(add(weighed(v.4, 4), weighed(v.5, 5)), add(weighed(v.6, 6), weighed(v.7, 7))))
+    if P.lanes == 1 {
+      total[0] = (sum[0] + sum[1]) + (sum[2] + sum[3])
+    } else {
+      total[0] = sum[0] + sum[2]
+      total[1] = sum[1] + sum[3]
+    }
+  }
+
+  /// Pass two: chunk `c`'s lanes from `start[c·lanes ..< (c+1)·lanes]`, the
+  /// values reaching it, its outputs written from `output` on.
+  func scan(from start: UnsafePointer<Double>, into output: UnsafeMutableRawPointer) {
+    let gap = self.gap
+    let scale4 = mlxl_splat_double4(scale)
+    var h = (
+      P.rows(start), P.rows(start + P.lanes), P.rows(start + 2 &* P.lanes), P.rows(start + 3 &* P.lanes),
+      P.rows(start + 4 &* P.lanes), P.rows(start + 5 &* P.lanes), P.rows(start + 6 &* P.lanes),
+      P.rows(start + 7 &* P.lanes))
+    if let a {
+      for g in 0..<vectors {
+        let offset = g &* vector
+        @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
+          let at = c &* gap &+ offset
+          let (s, x) = P.compose(E.load4(a + at), mul(scale4, E.load4(b + at)))
+          let values = add(mul(s, h), x)
+          E.store4(values, output + at)
+          h = P.last(values)
+        }
+        chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
+        chain(4, &h.4); chain(5, &h.5); chain(6, &h.6); chain(7, &h.7)
+      }
+      return
+    }
+    let steps = P.steps(powers), constant = self.constant, powers = self.powers
+    for g in 0..<vectors {
+      let offset = g &* vector
+      @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
+        let at = c &* gap &+ offset
+        let values = add(mul(steps, h), P.compose(mul(scale4, E.load4(b + at)), constant, powers))
+        E.store4(values, output + at)
+        h = P.last(values)
+      }
+      chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
+      chain(4, &h.4); chain(5, &h.5); chain(6, &h.6); chain(7, &h.7)
+    }
+  }
+
+  /// Eight chains' vectors, one variable each (a `SIMD8` indexed in the chunk
+  /// loop went through the stack: 3 to 5 ns an element instead of under one).
+  typealias Eight = (
+    SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>
+  )
+
+  @inline(__always) func eight(_ v: SIMD4<Double>) -> Eight { (v, v, v, v, v, v, v, v) }
+
+  /// The first row's lanes of chain `c` at `[c·lanes + l]`.
+  @inline(__always) func store(_ h: Eight, _ to: UnsafeMutablePointer<Double>) {
+    @inline(__always) func put(_ v: SIMD4<Double>, _ c: Int) {
+      for l in 0..<P.lanes { to[c &* P.lanes &+ l] = v[l] }
+    }
+    put(h.0, 0); put(h.1, 1); put(h.2, 2); put(h.3, 3); put(h.4, 4); put(h.5, 5); put(h.6, 6); put(h.7, 7)
+  }
+}
+
+@inline(__always) private func add(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { mlxl_sum_double4(a, b) }
+@inline(__always) private func mul(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { mlxl_product_double4(a, b) }
+
+extension RecurrenceTile {
+  /// Whole blocks of one float32 or float64 lane with dense rows, or of two
+  /// dense lanes side by side (rows of two elements, one after another), run
+  /// as `WideLine`s; a constant step only when `|a| ≤ 1` (its chunk totals are
+  /// a reduction weighed by powers of `a`, which must not overflow). Fixed per
+  /// tile, so every block of it takes the same path whichever thread runs it.
+  /// (Other lane counts: a tile of more lanes has dense rows only when its
+  /// lines are shorter than 64, never a whole block; four or more lanes side
+  /// by side are vectors of rows already.)
+  @inline(__always) var wideLines: Bool {
+    let size = MemoryLayout<Element>.stride
+    guard Value.self == Double.self, Element.self == Float.self || Element.self == Double.self,
+      lanes == 1 || lanes == 2, (chunkRows &* lanes) % 32 == 0
+    else { return false }
+    @inline(__always) func dense(_ rowStride: Int, _ laneStride: Int) -> Bool {
+      rowStride == lanes &* size && (lanes == 1 || laneStride == size)
+    }
+    guard dense(b.rowStride, b.laneStride), dense(outputRowStride, outputLaneStride) else { return false }
+    if let a { return dense(a.rowStride, a.laneStride) }
+    return abs(unsafeBitCast(constant.a, to: Double.self)) <= 1
+  }
+
+  /// The whole block starting at row `first` as a `WideLine` (only when
+  /// `wideLines`: the values are doubles).
+  @inline(__always) func wideLine<E: WideLineElement, P: WidePeriod>(_: E.Type, _: P.Type, first: Int) -> WideLine<E, P> {
+    WideLine<E, P>(
+      b: b.base + first &* b.rowStride, a: a.map { $0.base + first &* $0.rowStride },
+      rows: chunkRows, constant: unsafeBitCast(constant.a, to: Double.self),
+      powers: UnsafeRawPointer(constant.powers).assumingMemoryBound(to: Double.self),
+      scale: unsafeBitCast(constant.scale, to: Double.self))
+  }
+
+  @inline(__always) func doubles(_ values: UnsafeMutablePointer<Value>) -> UnsafeMutablePointer<Double> {
+    UnsafeMutableRawPointer(values).assumingMemoryBound(to: Double.self)
+  }
+
+  /// Pass one of the whole block starting at row `first` as a `WideLine`,
+  /// its chunks' totals in `stateA`/`stateB`; false when the tile is not wide lines.
+  @inline(__always) func wideTotals(first: Int, _ scratch: RecurrenceScratch<Value>) -> Bool {
+    guard wideLines else { return false }
+    let totalA = doubles(scratch.stateA), totalB = doubles(scratch.stateB)
+    switch (Element.self == Float.self, lanes == 1) {
+    case (true, true): wideLine(Float.self, OneLane.self, first: first).totals(totalA, totalB)
+    case (true, false): wideLine(Float.self, TwoLanes.self, first: first).totals(totalA, totalB)
+    case (false, true): wideLine(Double.self, OneLane.self, first: first).totals(totalA, totalB)
+    case (false, false): wideLine(Double.self, TwoLanes.self, first: first).totals(totalA, totalB)
+    }
+    return true
+  }
+
+  /// Pass two of the whole block starting at row `first` as a `WideLine`,
+  /// from `h[lane]`, the values reaching it, after `wideTotals`.
+  func wideScan(first: Int, from h: UnsafeMutablePointer<Value>, _ scratch: RecurrenceScratch<Value>) {
+    // The values reaching each chunk, chunk-major as the totals are.
+    let starts = scratch.localB
+    for lane in 0..<lanes {
+      var start = h[lane]
+      for chunk in 0..<chunks {
+        starts[chunk &* lanes &+ lane] = start
+        start = chunkTotal(chunk, lane: lane, rows: blockRows, scratch).applied(to: start)
+      }
+    }
+    let out = output + first &* outputRowStride, from = UnsafePointer(doubles(starts))
+    switch (Element.self == Float.self, lanes == 1) {
+    case (true, true): wideLine(Float.self, OneLane.self, first: first).scan(from: from, into: out)
+    case (true, false): wideLine(Float.self, TwoLanes.self, first: first).scan(from: from, into: out)
+    case (false, true): wideLine(Double.self, OneLane.self, first: first).scan(from: from, into: out)
+    case (false, false): wideLine(Double.self, TwoLanes.self, first: first).scan(from: from, into: out)
+    }
+  }
+}
