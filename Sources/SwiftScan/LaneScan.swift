@@ -11,7 +11,7 @@
 /// split by lanes alone would run on one thread.
 ///
 /// Each row of a block streams one input row and one output row at full
-/// vector width (`TileScanner.accumulateRow`). When the tile is the whole row
+/// vector width (`TileScanner.accumulateRows`). When the tile is the whole row
 /// and rows follow one another in memory with fewer than eight lanes (a few
 /// channels along axis 0), the block is one contiguous run of elements in
 /// which each element continues the one `lanes` places before it, scanned in
@@ -110,13 +110,15 @@ enum LaneScan<Tiles: TileScanner> {
     local.update(repeating: Operation.neutral, count: count)
     let size = MemoryLayout<Element>.stride
     let contiguous = tile.lane.inputStride == size && tile.lane.outputStride == size
+    if contiguous {
+      Tiles.accumulateRows(
+        input, inputRowStride: scanned.inputStride, writing ? output : nil, outputRowStride: scanned.outputStride,
+        rows: rows.count, local: local, carry: carry, count: count)
+      return
+    }
     for row in 0..<rows.count {
       let rowInput = input + row &* scanned.inputStride
       let rowOutput = output + row &* scanned.outputStride
-      if contiguous {
-        Tiles.accumulateRow(rowInput, writing ? rowOutput : nil, local: local, carry: carry, count: count)
-        continue
-      }
       for index in 0..<count {
         let value = Operation.combine(
           local[index], Operation.lift(rowInput.load(fromByteOffset: index &* tile.lane.inputStride, as: Element.self).widened))

@@ -127,6 +127,16 @@ public protocol TileScanner {
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
     local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
 
+  /// A lane scan's block: `rows` rows (`inputRowStride`, `outputRowStride`
+  /// bytes apart) of `count` contiguous lanes. `local` holds the neutral
+  /// element on entry and each lane's fold of the block on return; each output
+  /// is `carry ⊕ (its lane's fold so far)` (rounded), nothing written when
+  /// `output` is nil (and `carry`, which may then alias `local`, is not read).
+  /// The default is `accumulateRow` row after row.
+  static func accumulateRows(
+    _ input: UnsafeRawPointer, inputRowStride: Int, _ output: UnsafeMutableRawPointer?, outputRowStride: Int,
+    rows: Int, local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
+
   /// `output[k] = carry ⊕ input[k]` (rounded) for `count` contiguous
   /// elements: a scanned axis of length one.
   static func mapRow(_ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer, carry: Element.Accumulator, count: Int)
@@ -180,6 +190,17 @@ extension TileScanner {
       output?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[index], value)),
         toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+    }
+  }
+
+  public static func accumulateRows(
+    _ input: UnsafeRawPointer, inputRowStride: Int, _ output: UnsafeMutableRawPointer?, outputRowStride: Int,
+    rows: Int, local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int
+  ) {
+    for row in 0..<rows {
+      accumulateRow(
+        input + row &* inputRowStride, output.map { $0 + row &* outputRowStride }, local: local, carry: carry,
+        count: count)
     }
   }
 
