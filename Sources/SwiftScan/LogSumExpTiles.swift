@@ -138,7 +138,10 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
       let limit = Element.cancellation * (high.magnitude + Element.cancellationOffset)
       nearZero = smallest[0] < limit || smallest[1] < limit || smallest[2] < limit || smallest[3] < limit
     }
-    return m + .log(running[0])
+    // The vector log, as the outputs have it: from the neutral element the
+    // last output is this total, bit for bit (glibc's log differed from it in
+    // the last bit of float64 outputs).
+    return mlxl_sum_double4(Quad(repeating: m), mlxl_log_double4(running))[0]
   }
 
   public static func scanTile(
