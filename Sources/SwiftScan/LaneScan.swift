@@ -11,7 +11,7 @@
 /// split by lanes alone would run on one thread.
 ///
 /// Each row of a block streams one input row and one output row at full
-/// vector width (`TileScanner.accumulateRow`). When the tile is the whole row
+/// vector width (`TileScanner.accumulateRows`). When the tile is the whole row
 /// and rows follow one another in memory with fewer than eight lanes (a few
 /// channels along axis 0), the block is one contiguous run of elements in
 /// which each element continues the one `lanes` places before it, scanned in
@@ -112,8 +112,8 @@ enum LaneScan<Tiles: TileScanner> {
     let contiguous = tile.lane.inputStride == size && tile.lane.outputStride == size
     if contiguous {
       Tiles.accumulateRows(
-        input, writing ? output : nil, rowStrides: (scanned.inputStride, scanned.outputStride), rows: rows.count,
-        local: local, carry: carry, count: count)
+        input, inputRowStride: scanned.inputStride, writing ? output : nil, outputRowStride: scanned.outputStride,
+        rows: rows.count, local: local, carry: carry, count: count)
       return
     }
     for row in 0..<rows.count {

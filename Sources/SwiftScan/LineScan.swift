@@ -127,11 +127,15 @@ public protocol TileScanner {
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?,
     local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
 
-  /// `accumulateRow` on `rows` rows in turn, `rowStrides` bytes apart: the
-  /// rows of one block of a lane tile (see the default).
+  /// A lane scan's block: `rows` rows (`inputRowStride`, `outputRowStride`
+  /// bytes apart) of `count` contiguous lanes. `local` holds the neutral
+  /// element on entry and each lane's fold of the block on return; each output
+  /// is `carry ⊕ (its lane's fold so far)` (rounded), nothing written when
+  /// `output` is nil (and `carry`, which may then alias `local`, is not read).
+  /// The default is `accumulateRow` row after row.
   static func accumulateRows(
-    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,
-    local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
+    _ input: UnsafeRawPointer, inputRowStride: Int, _ output: UnsafeMutableRawPointer?, outputRowStride: Int,
+    rows: Int, local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int)
 
   /// Whether several threads should share the rows of a lane tile
   /// (`BlockChain`, see `TiledScanEngine.runLanes`) when there are fewer
@@ -169,18 +173,6 @@ public protocol TileScanner {
 extension TileScanner {
   public static var sharesLaneRows: Bool { true }
 
-  /// One row after another.
-  public static func accumulateRows(
-    _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, rowStrides: (input: Int, output: Int), rows: Int,
-    local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int
-  ) {
-    for row in 0..<rows {
-      accumulateRow(
-        input + row &* rowStrides.input, output.map { $0 + row &* rowStrides.output }, local: local, carry: carry,
-        count: count)
-    }
-  }
-
   /// Scanners without streaming stores scan as usual.
   public static func streamTile(
     _ input: UnsafeRawPointer, _ inputStride: Int,
@@ -207,6 +199,17 @@ extension TileScanner {
       output?.storeBytes(
         of: Element(narrowing: Operation.combine(carry[index], value)),
         toByteOffset: index &* MemoryLayout<Element>.stride, as: Element.self)
+    }
+  }
+
+  public static func accumulateRows(
+    _ input: UnsafeRawPointer, inputRowStride: Int, _ output: UnsafeMutableRawPointer?, outputRowStride: Int,
+    rows: Int, local: UnsafeMutablePointer<Element.Accumulator>, carry: UnsafePointer<Element.Accumulator>, count: Int
+  ) {
+    for row in 0..<rows {
+      accumulateRow(
+        input + row &* inputRowStride, output.map { $0 + row &* outputRowStride }, local: local, carry: carry,
+        count: count)
     }
   }
 

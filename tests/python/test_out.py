@@ -42,6 +42,13 @@ def test_every_layout(name, shape, axis, rng):
     for layout, out in _layouts(want.shape, want.dtype):
         got = getattr(mlx_lite, name)(a, axis=axis, out=out)
         assert got is out, layout
+        if name == "logcumsumexp":
+            # The layout of `out` picks the engine's path (lines or lanes,
+            # rescaled vector tiles or the scalar chain for strided outputs):
+            # sums of these integers are exact on every path, float64
+            # log-sum-exps agree to a few ulps (float32 rounds the difference away).
+            np.testing.assert_allclose(out, want, rtol=2.0**-49, atol=2.0**-49, err_msg=f"{name} {layout}")
+            continue
         assert_array_equal(out, want, err_msg=f"{name} {layout}")
 
 
