@@ -24,17 +24,9 @@ protocol WideLineElement {
   static func store4(_ values: SIMD4<Double>, _ pointer: UnsafeMutableRawPointer)
 }
 
-/// float32's `load4` and `store4` are logcumsumexp's (`LogSumExpElement`).
+/// `load4` and `store4` are logcumsumexp's (`LogSumExpElement`).
 extension Float: WideLineElement {}
-
-extension Double: WideLineElement {
-  @inline(__always) static func load4(_ pointer: UnsafeRawPointer) -> SIMD4<Double> {
-    pointer.loadUnaligned(as: SIMD4<Double>.self)
-  }
-  @inline(__always) static func store4(_ values: SIMD4<Double>, _ pointer: UnsafeMutableRawPointer) {
-    pointer.storeBytes(of: values, as: SIMD4<Double>.self)
-  }
-}
+extension Double: WideLineElement {}
 
 /// How four elements hold rows: one lane (four rows) or two (two rows of two).
 protocol WidePeriod {
