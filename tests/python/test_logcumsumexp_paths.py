@@ -14,7 +14,7 @@ import pytest
 
 import mlx_lite
 from reference import BF16
-from test_logcumsumexp import _max_ulps
+from test_logcumsumexp import SPECIALS as LANE_SPECIALS, _max_ulps
 
 TILE = 2048
 
@@ -133,17 +133,6 @@ def test_lanes_in_place_cast_inputs(shape, rng):
         assert np.array_equal(got, mlx_lite.logcumsumexp(x.astype(np.float32), axis=0))
         assert np.array_equal(mlx_lite.logcumsumexp(x, axis=0, reverse=True),
                               mlx_lite.logcumsumexp(x.astype(np.float32), axis=0, reverse=True))
-
-
-LANE_SPECIALS = {
-    "nan": [np.nan],
-    "inf": [np.inf],
-    "-inf-run": [-np.inf] * 40,
-    "huge-spread": [-1000.0, 0.0],
-    "deep-start": [-700.0],
-    "big": [1000.0, 1000.0],
-    "mixed": [-np.inf, 5.0, np.inf, -np.inf],
-}
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, BF16],
