@@ -85,45 +85,53 @@ final class TileContractTests: XCTestCase {
     checkTiles(ChunkedTiles<BoolByte, MaxOp<Bool>>.self, "chunked bool max") { BoolByte(narrowing: Bool.random(using: &$0)) }
   }
 
-  /// The log-sum-exp lane blocks (rescaled per lane, in chunks of rows, with
-  /// quads that fall back): `reduceBlock`'s totals are what `scanBlock` folds
-  /// into its carry, forward and backward, for lanes in quads and remainders.
-  func checkLogSumExpLanes<Element: LogSumExpElement & BinaryFloatingPoint>(_: Element.Type)
-  where Element.Accumulator == Double {
-    typealias Lanes = LaneScan<LogSumExpTiles<Element>>
-    var rng = SystemRandomNumberGenerator()
-    let size = MemoryLayout<Element>.stride
-    for (rows, lanes) in [(1000, 5), (5000, 8), (1000, 13), (1000, 300)] {
-      var input = (0..<(rows * lanes)).map { _ in Element(Double.random(in: -30...30, using: &rng)) }
-      input[7 * lanes + 2] = -.infinity  // a quad falling back (its first term or maximum)
-      input[3] = Element(-800)
-      var output = [Element](repeating: 0, count: rows * lanes)
-      input.withUnsafeBytes { inBytes in
-        output.withUnsafeMutableBytes { outBytes in
-          for reverse in [false, true] {
-            let rowStride = (reverse ? -lanes : lanes) * size
-            let start = reverse ? (rows - 1) * lanes * size : 0
-            let tile = Lanes.Tile(
-              input: inBytes.baseAddress! + start, output: outBytes.baseAddress! + start,
-              scanned: Dimension(count: rows, inputStride: rowStride, outputStride: rowStride),
-              lane: Dimension(count: lanes, inputStride: size, outputStride: size), lanes: 0..<lanes)
-            let carry = UnsafeMutablePointer<Double>.allocate(capacity: lanes)
-            let total = UnsafeMutablePointer<Double>.allocate(capacity: lanes)
-            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Lanes.width)
-            defer { carry.deallocate(); total.deallocate(); scratch.deallocate() }
-            for block in 0..<tile.blockCount {
-              carry.update(repeating: 12.5, count: lanes)
-              Lanes.reduceBlock(tile, block, total: total)
-              Lanes.scanBlock(tile, block, carry: carry, scratch: scratch)
-              for lane in 0..<lanes {
-                XCTAssertEqual(
-                  carry[lane].bitPattern, LogAddExpOp<Double>.combine(12.5, total[lane]).bitPattern,
-                  "\(Element.self) \(lanes) lanes, reverse \(reverse), block \(block), lane \(lane)")
-              }
+  /// `reduceBlock` of a lane tile of `Tiles` equals the fold `scanBlock` adds
+  /// to its carry `start`, for every block, forward and backward.
+  func checkLaneBlocks<Tiles: TileScanner>(
+    _: Tiles.Type, rows: Int, lanes: Int, input: [Tiles.Element], start: Tiles.Element.Accumulator, _ label: String
+  ) {
+    typealias Lanes = LaneScan<Tiles>
+    typealias Value = Tiles.Element.Accumulator
+    let size = MemoryLayout<Tiles.Element>.stride
+    var output = input
+    input.withUnsafeBytes { inBytes in
+      output.withUnsafeMutableBytes { outBytes in
+        for reverse in [false, true] {
+          let rowStride = (reverse ? -lanes : lanes) * size
+          let first = reverse ? (rows - 1) * lanes * size : 0
+          let tile = Lanes.Tile(
+            input: inBytes.baseAddress! + first, output: outBytes.baseAddress! + first,
+            scanned: Dimension(count: rows, inputStride: rowStride, outputStride: rowStride),
+            lane: Dimension(count: lanes, inputStride: size, outputStride: size), lanes: 0..<lanes)
+          let carry = UnsafeMutablePointer<Value>.allocate(capacity: lanes)
+          let total = UnsafeMutablePointer<Value>.allocate(capacity: lanes)
+          let scratch = UnsafeMutablePointer<Value>.allocate(capacity: Lanes.width)
+          defer { carry.deallocate(); total.deallocate(); scratch.deallocate() }
+          for block in 0..<tile.blockCount {
+            carry.update(repeating: start, count: lanes)
+            Lanes.reduceBlock(tile, block, total: total)
+            Lanes.scanBlock(tile, block, carry: carry, scratch: scratch)
+            for lane in 0..<lanes {
+              XCTAssertEqual(
+                bits(carry[lane]), bits(Tiles.Operation.combine(start, total[lane])),
+                "\(label) \(lanes) lanes, reverse \(reverse), block \(block), lane \(lane)")
             }
           }
         }
       }
+    }
+  }
+
+  /// The log-sum-exp lane blocks (rescaled per lane, in chunks of rows, with
+  /// quads that fall back), for lanes in quads and remainders.
+  func checkLogSumExpLanes<Element: LogSumExpElement & BinaryFloatingPoint>(_: Element.Type)
+  where Element.Accumulator == Double {
+    var rng = SystemRandomNumberGenerator()
+    for (rows, lanes) in [(1000, 5), (5000, 8), (1000, 13), (1000, 300)] {
+      var input = (0..<(rows * lanes)).map { _ in Element(Double.random(in: -30...30, using: &rng)) }
+      input[7 * lanes + 2] = -.infinity  // a quad falling back (its first term or maximum)
+      input[3] = Element(-800)
+      checkLaneBlocks(LogSumExpTiles<Element>.self, rows: rows, lanes: lanes, input: input, start: 12.5, "\(Element.self)")
     }
   }
 
@@ -133,39 +141,14 @@ final class TileContractTests: XCTestCase {
   }
 
   /// `reduceBlock` of a lane tile equals the fold `scanBlock` adds to its carry,
-  /// for wide tiles (rows at full vector width) and interleaved ones (2 to 7 lanes).
+  /// for wide tiles (rows at full vector width, 8 to 32 lanes in registers) and
+  /// interleaved ones (2 to 7 lanes).
   func testLaneBlocksReduceToWhatTheyScan() {
-    typealias Lanes = LaneScan<VectorTiles<Float, SumOp<Double>>>
     var rng = SystemRandomNumberGenerator()
     for lanes in [2, 3, 5, 7, 8, 13, 16, 24, 32, 300] {
       let rows = 1000
       let input = (0..<(rows * lanes)).map { _ in Float.random(in: -1...1, using: &rng) }
-      var output = [Float](repeating: 0, count: rows * lanes)
-      input.withUnsafeBytes { inBytes in
-        output.withUnsafeMutableBytes { outBytes in
-          for reverse in [false, true] {
-            let rowStride = (reverse ? -lanes : lanes) * 4
-            let start = reverse ? (rows - 1) * lanes * 4 : 0
-            let tile = Lanes.Tile(
-              input: inBytes.baseAddress! + start, output: outBytes.baseAddress! + start,
-              scanned: Dimension(count: rows, inputStride: rowStride, outputStride: rowStride),
-              lane: Dimension(count: lanes, inputStride: 4, outputStride: 4), lanes: 0..<lanes)
-            let carry = UnsafeMutablePointer<Double>.allocate(capacity: lanes)
-            let total = UnsafeMutablePointer<Double>.allocate(capacity: lanes)
-            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Lanes.width)
-            defer { carry.deallocate(); total.deallocate(); scratch.deallocate() }
-            for block in 0..<tile.blockCount {
-              carry.update(repeating: 0.25, count: lanes)
-              Lanes.reduceBlock(tile, block, total: total)
-              Lanes.scanBlock(tile, block, carry: carry, scratch: scratch)
-              for lane in 0..<lanes {
-                XCTAssertEqual(carry[lane].bitPattern, (0.25 + total[lane]).bitPattern,
-                               "\(lanes) lanes, reverse \(reverse), block \(block), lane \(lane)")
-              }
-            }
-          }
-        }
-      }
+      checkLaneBlocks(VectorTiles<Float, SumOp<Double>>.self, rows: rows, lanes: lanes, input: input, start: 0.25, "f32 sum")
     }
   }
 }
