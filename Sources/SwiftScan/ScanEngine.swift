@@ -44,6 +44,9 @@ public enum TiledScanEngine<Tiles: TileScanner> {
       if outcome == .done { shiftInPlace(geometry) }
       return outcome
     }
+    if !geometry.isInPlace, let output = geometry.denseOutput(elementSize: MemoryLayout<Element>.stride) {
+      FreshPages.touch(output, threads: threads)
+    }
     if geometry.carriesAcrossBatch { return runChained(geometry, interrupt) }
     if let lane = geometry.batch.last,
       abs(lane.outputStride) < abs(geometry.scanned.outputStride) || geometry.scanned.count == 1
