@@ -14,6 +14,10 @@ extension VectorTiles {
     _ input: UnsafeRawPointer, _ output: UnsafeMutableRawPointer?, count: Int, period: Int, step: Int,
     carry: UnsafePointer<Value>, totals: UnsafeMutablePointer<Value>
   ) {
+    if count >= 16, keepsAccuracyInterleaved, takesChannelRows(input, output, count: count, period: period, step: step) {
+      scanChannelRows(input, output, count: count, period: period, step: step, carry: carry, totals: totals)
+      return
+    }
     guard step == 1, count >= 16, keepsAccuracyInterleaved else {
       Scalar.scanInterleaved(input, output, count: count, period: period, step: step, carry: carry, totals: totals)
       return
