@@ -19,6 +19,8 @@ extension VectorTiles {
       for rest in whole..<rows {
         _ = walk(input + rest &* rowStrides.input, output + rest &* rowStrides.output, count: count, carry: carry, step: 1)
       }
+    case 1 where takesShortRows(input, output, rowStrides: rowStrides, rows: rows, count: count):
+      shortRows(input, output, rows: rows, count: count, carry: carry)
     case 1 where (count == 2 || count == 4) && rows >= 4
       && rowStrides.input == count &* size && rowStrides.output == count &* size:
       // Rows of two or four back to back: eight elements hold four or two

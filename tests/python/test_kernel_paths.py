@@ -58,8 +58,8 @@ SHAPES = [
     ((127, 1024), 0), ((128, 1024), 0), ((129, 1024), 0), ((3 * 128 + 1, 1024), 0),
     # lane tiles: 1023, 1024, 1025, 2049 lanes
     ((300, 1023), 0), ((300, 1025), 0), ((70, 2049), 0),
-    # short rows along the last axis: rows of 1 (a map), 2 and 4 (vectors), 3, 5, 8, 9
-    *[((5003, c), 1) for c in (1, 2, 3, 4, 5, 8, 9)],
+    # short rows along the last axis: rows of 1 (a map), 2 and 4 (vectors), 5 to 7 (an octet each), 3, 8, 9
+    *[((5003, c), 1) for c in (1, 2, 3, 4, 5, 6, 7, 8, 9)],
     # a middle axis, and lines around the block size
     ((7, 300, 5), 1), ((3, 300, 9), 1),
     ((BLOCK - 1,), 0), ((BLOCK + 1,), 0), ((3 * BLOCK + 17,), 0),
@@ -141,6 +141,8 @@ cases = [
     (rng.standard_normal((300001, 8)).astype(np.float32), 0),
     (rng.standard_normal((100001, 32)).astype(np.float16), 0),
     (rng.random(3 * BLOCK + 5, dtype=np.float32)[::-1], None),
+    (rng.standard_normal((300007, 7)).astype(np.float32), 1),
+    (rng.standard_normal((300007, 6)).astype(np.float32), 0),
 ]
 out = []
 for x, axis in cases:
