@@ -8,12 +8,14 @@ import VectorShims
 /// Pass one (`totals`) composes each chunk from the identity and keeps only
 /// its totals; pass two (`scan`) runs each chunk again from the values
 /// reaching it and writes the outputs, so no prefix goes through the scratch.
-/// Four elements with steps `s` are one vector, composed from the identity by
-/// shifted multiply-adds (`WidePeriod`); the outputs are `S·h + X`, with `h`
-/// the previous row's outputs moved into place. The first row's lanes are
-/// `s·h + x`, the sequential step's bits (the −0 shifted in adds nothing, not
-/// even to a −0). Each chunk's chain waits about ten cycles a vector; eight
-/// chains overlap. Every grouping depends on positions only, never on threads.
+/// A varying step's chunks go as columns, four chunks a vector
+/// (`RecurrenceColumns.swift`). With a constant step, four elements are one
+/// vector, composed from the identity by shifted multiply-adds
+/// (`WidePeriod`); the outputs are `S·h + X`, with `h` the previous row's
+/// outputs moved into place. The first row's lanes are `s·h + x`, the
+/// sequential step's bits (the −0 shifted in adds nothing, not even to a −0).
+/// Each chunk's chain waits about ten cycles a vector; eight chains overlap.
+/// Every grouping depends on positions only, never on threads.
 ///
 /// (One float32 line of 2·10^4 elements in the cache, one thread, both
 /// passes: 0.78 ns an element with a constant step and 1.96 with a varying
@@ -32,13 +34,6 @@ extension Double: WideLineElement {}
 protocol WidePeriod {
   /// Lanes side by side in a vector.
   static var lanes: Int { get }
-  /// Four elements composed from the identity, `(S, X)`: element `e` is the
-  /// composition of its lane's steps from the vector's first row through its own row.
-  ///
-  ///     one lane:  X₁ = x + (1, s₁, s₂, s₃)·(−0, x₀, x₁, x₂)        S₁ = s·(1, s₀, s₁, s₂)
-  ///                X  = X₁ + (1, 1, S₁₂, S₁₃)·(−0, −0, X₁₀, X₁₁)    S  = S₁·(1, 1, S₁₀, S₁₁)
-  ///     two lanes: X  = x + (1, 1, s₂, s₃)·(−0, −0, x₀, x₁)          S  = s·(1, 1, s₀, s₁)
-  static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>)
   /// `X` of a constant step `a`: `S` (`steps`) is `(a, a², a³, a⁴)` or `(a, a, a², a²)`.
   static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double>
   static func steps(_ powers: UnsafePointer<Double>) -> SIMD4<Double>
@@ -50,12 +45,6 @@ protocol WidePeriod {
 
 enum OneLane: WidePeriod {
   @inline(__always) static var lanes: Int { 1 }
-  @inline(__always) static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
-    let x1 = add(x, mul(mlxl_first1_double4(s, 1), mlxl_up1_double4(x, -0.0)))
-    let s1 = mul(s, mlxl_up1_double4(s, 1))
-    let x2 = add(x1, mul(mlxl_first2_double4(s1, 1), mlxl_up2_double4(x1, -0.0)))
-    return (mul(s1, mlxl_up2_double4(s1, 1)), x2)
-  }
   @inline(__always) static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double> {
     let x1 = add(x, mul(SIMD4(1, a, a, a), mlxl_up1_double4(x, -0.0)))
     return add(x1, mul(SIMD4(1, 1, powers[1], powers[1]), mlxl_up2_double4(x1, -0.0)))
@@ -69,9 +58,6 @@ enum OneLane: WidePeriod {
 
 enum TwoLanes: WidePeriod {
   @inline(__always) static var lanes: Int { 2 }
-  @inline(__always) static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
-    (mul(s, mlxl_up2_double4(s, 1)), add(x, mul(mlxl_first2_double4(s, 1), mlxl_up2_double4(x, -0.0))))
-  }
   @inline(__always) static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double> {
     add(x, mul(SIMD4(1, 1, a, a), mlxl_up2_double4(x, -0.0)))
   }
@@ -104,28 +90,14 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
 
   /// Each chunk's composed steps from the identity, lane `l` of chunk `c` at
   /// `[c·lanes + l]`: `b` in `totalB`, the product of a varying step's in
-  /// `totalA` (a constant step's is `powers[rows − 1]`).
+  /// `totalA` (a constant step's is `powers[rows − 1]`). A varying step's
+  /// chunks go as columns (`columnTotals`).
   func totals(_ totalA: UnsafeMutablePointer<Double>, _ totalB: UnsafeMutablePointer<Double>) {
-    let gap = self.gap
     guard let a else {
       for c in 0..<8 { reduction(b + c &* gap, totalB + c &* P.lanes) }
       return
     }
-    let scale4 = mlxl_splat_double4(scale)
-    var h = eight(mlxl_splat_double4(0)), p = eight(mlxl_splat_double4(1))
-    for g in 0..<vectors {
-      let offset = g &* vector
-      @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>, _ p: inout SIMD4<Double>) {
-        let at = c &* gap &+ offset
-        let (s, x) = P.compose(E.load4(a + at), mul(scale4, E.load4(b + at)))
-        h = P.last(add(mul(s, h), x))
-        p = P.last(mul(p, s))
-      }
-      chain(0, &h.0, &p.0); chain(1, &h.1, &p.1); chain(2, &h.2, &p.2); chain(3, &h.3, &p.3)
-      chain(4, &h.4, &p.4); chain(5, &h.5, &p.5); chain(6, &h.6, &p.6); chain(7, &h.7, &p.7)
-    }
-    store(h, totalB)
-    store(p, totalA)
+    columnTotals(a, totalA, totalB)
   }
 
   /// `Σ a^(rows−1−r)·scale·x[r]` of each lane of one chunk, a constant
@@ -139,6 +111,7 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
     var v = eight(mlxl_splat_double4(0))
     for k in 0..<(vectors / 8) {
       let p = line + k &* 8 &* vector
+      for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(p + (8 &* gap &+ byte)) }
       @inline(__always) func next(_ v: inout SIMD4<Double>, _ j: Int) {
         v = add(mul(v, stride), mul(scale4, E.load4(p + j &* vector)))
       }
@@ -174,18 +147,7 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
       P.rows(start + 4 &* P.lanes), P.rows(start + 5 &* P.lanes), P.rows(start + 6 &* P.lanes),
       P.rows(start + 7 &* P.lanes))
     if let a {
-      for g in 0..<vectors {
-        let offset = g &* vector
-        @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
-          let at = c &* gap &+ offset
-          let (s, x) = P.compose(E.load4(a + at), mul(scale4, E.load4(b + at)))
-          let values = add(mul(s, h), x)
-          E.store4(values, output + at)
-          h = P.last(values)
-        }
-        chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
-        chain(4, &h.4); chain(5, &h.5); chain(6, &h.6); chain(7, &h.7)
-      }
+      scanColumns(a, from: start, into: output)
       return
     }
     let steps = P.steps(powers), constant = self.constant, powers = self.powers
@@ -209,14 +171,6 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
   )
 
   @inline(__always) func eight(_ v: SIMD4<Double>) -> Eight { (v, v, v, v, v, v, v, v) }
-
-  /// The first row's lanes of chain `c` at `[c·lanes + l]`.
-  @inline(__always) func store(_ h: Eight, _ to: UnsafeMutablePointer<Double>) {
-    @inline(__always) func put(_ v: SIMD4<Double>, _ c: Int) {
-      for l in 0..<P.lanes { to[c &* P.lanes &+ l] = v[l] }
-    }
-    put(h.0, 0); put(h.1, 1); put(h.2, 2); put(h.3, 3); put(h.4, 4); put(h.5, 5); put(h.6, 6); put(h.7, 7)
-  }
 }
 
 @inline(__always) private func add(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { mlxl_sum_double4(a, b) }
