@@ -38,8 +38,7 @@ extension WideLine {
     var low = (reaching(0, 0), reaching(0, P.lanes &- 1)), high = (reaching(1, 0), reaching(1, P.lanes &- 1))
     for g in 0..<vectors {
       let offset = g &* vector
-      let next = output + (8 &* gap &+ g &* 8 &* vector)
-      for byte in stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch_write(next + byte) }
+      prefetchNextBlock(output: output, g)
       @inline(__always) func quad(_ q: Int, _ h: inout (SIMD4<Double>, SIMD4<Double>)) {
         let x = columns(b, quad: q, offset)
         let o = WideColumns<P>.outputs(
@@ -62,14 +61,6 @@ extension WideLine {
     return transposed(
       E.load4(line + at), E.load4(line + (at &+ gap)), E.load4(line + (at &+ 2 &* gap)),
       E.load4(line + (at &+ 3 &* gap)))
-  }
-
-  /// Asks for the part of the next block's `line` (eight chunks on) that
-  /// iteration `g` of this block's chunks reaches: the block is `vectors`
-  /// iterations of `8·vector` bytes.
-  @inline(__always) func prefetchNextBlock(_ line: UnsafeRawPointer, _ g: Int) {
-    let from = line + (8 &* gap &+ g &* 8 &* vector)
-    for byte in stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(from + byte) }
   }
 }
 

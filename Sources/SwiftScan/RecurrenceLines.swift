@@ -153,6 +153,7 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
     let steps = P.steps(powers), constant = self.constant, powers = self.powers
     for g in 0..<vectors {
       let offset = g &* vector
+      prefetchNextBlock(output: output, g)
       @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
         let at = c &* gap &+ offset
         let values = add(mul(steps, h), P.compose(mul(scale4, E.load4(b + at)), constant, powers))
@@ -162,6 +163,22 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
       chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
       chain(4, &h.4); chain(5, &h.5); chain(6, &h.6); chain(7, &h.7)
     }
+  }
+
+  /// Asks for the part of the next block's `line` (eight chunks on) that
+  /// iteration `g` of this block's chunks reaches: the block is `vectors`
+  /// iterations of `8·vector` bytes.
+  @inline(__always) func prefetchNextBlock(_ line: UnsafeRawPointer, _ g: Int) {
+    let from = line + (8 &* gap &+ g &* 8 &* vector)
+    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(from + byte) }
+  }
+
+  /// The same part of the next block's output, to be written (a store to a
+  /// line not in the cache reads it first, and the stores behind it wait:
+  /// 10^7 float64 with a varying step, one thread, 2.2 → 1.2 ns an element).
+  @inline(__always) func prefetchNextBlock(output: UnsafeMutableRawPointer, _ g: Int) {
+    let from = output + (8 &* gap &+ g &* 8 &* vector)
+    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch_write(from + byte) }
   }
 
   /// Eight chains' vectors, one variable each (a `SIMD8` indexed in the chunk
