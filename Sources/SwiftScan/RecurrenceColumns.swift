@@ -43,31 +43,34 @@ extension WideLine {
         let x = columns(b, quad: q, offset)
         let o = WideColumns<P>.outputs(
           columns(a, quad: q, offset), (mul(scale4, x.0), mul(scale4, x.1), mul(scale4, x.2), mul(scale4, x.3)), &h)
-        let c = transposed(o.0, o.1, o.2, o.3)
-        let at = 4 &* q &* gap &+ offset
-        E.store4(c.0, output + at)
-        E.store4(c.1, output + (at &+ gap))
-        E.store4(c.2, output + (at &+ 2 &* gap))
-        E.store4(c.3, output + (at &+ 3 &* gap))
+        let m = D.backward ? P.mirrored(o) : o
+        let c = transposed(m.0, m.1, m.2, m.3)
+        let chunk = 4 &* q &* gap &+ offset
+        E.store4(c.0, output + at(chunk))
+        E.store4(c.1, output + at(chunk &+ gap))
+        E.store4(c.2, output + at(chunk &+ 2 &* gap))
+        E.store4(c.3, output + at(chunk &+ 3 &* gap))
       }
       quad(0, &low)
       quad(1, &high)
     }
   }
 
-  /// Four elements, from `offset` on, of each of quad `quad`'s chunks of `line`, as rows.
-  @inline(__always) func columns(_ line: UnsafeRawPointer, quad: Int, _ offset: Int) -> WideColumns<P>.Four {
-    let at = 4 &* quad &* gap &+ offset
-    return transposed(
-      E.load4(line + at), E.load4(line + (at &+ gap)), E.load4(line + (at &+ 2 &* gap)),
-      E.load4(line + (at &+ 3 &* gap)))
+  /// Four elements, from `offset` on, of each of quad `quad`'s chunks of
+  /// `line`, as rows (in row order: a downward line's transposed rows mirrored).
+  @inline(__always) func columns(_ line: UnsafeRawPointer, quad: Int, _ offset: Int) -> DoubleQuad {
+    let chunk = 4 &* quad &* gap &+ offset
+    let rows = transposed(
+      E.load4(line + at(chunk)), E.load4(line + at(chunk &+ gap)), E.load4(line + at(chunk &+ 2 &* gap)),
+      E.load4(line + at(chunk &+ 3 &* gap)))
+    return D.backward ? P.mirrored(rows) : rows
   }
 }
 
 /// Four chunks' steps composed from the identity, one chunk a vector lane,
 /// for each lane of the line (`P.lanes`: `first`, and `second` for two).
 struct WideColumns<P: WidePeriod> {
-  typealias Four = (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
+  typealias Four = DoubleQuad
   typealias Step = (a: SIMD4<Double>, b: SIMD4<Double>)
   var first: Step = (mlxl_splat_double4(1), mlxl_splat_double4(0))
   var second: Step = (mlxl_splat_double4(1), mlxl_splat_double4(0))

@@ -41,7 +41,21 @@ protocol WidePeriod {
   static func last(_ v: SIMD4<Double>) -> SIMD4<Double>
   /// `values[0 ..< lanes]` in every row.
   static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double>
+  /// Four elements' rows in the other order, each row's lanes in place (a
+  /// reversed line's memory order and its rows' order, either way round):
+  /// of a vector, of four vectors (`WideColumns`' rows), of an element's index.
+  static func mirrored(_ v: SIMD4<Double>) -> SIMD4<Double>
+  static func mirrored(_ four: DoubleQuad) -> DoubleQuad
+  static func mirrored(_ element: Int) -> Int
 }
+
+typealias DoubleQuad = (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
+
+/// Which way a line's rows go in memory: up, or down (a reversed recurrence,
+/// its strides negated). Every operand of a `WideLine` goes the same way.
+protocol WideDirection { static var backward: Bool { get } }
+enum Upward: WideDirection { @inline(__always) static var backward: Bool { false } }
+enum Downward: WideDirection { @inline(__always) static var backward: Bool { true } }
 
 enum OneLane: WidePeriod {
   @inline(__always) static var lanes: Int { 1 }
@@ -54,6 +68,9 @@ enum OneLane: WidePeriod {
   }
   @inline(__always) static func last(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_last_double4(v) }
   @inline(__always) static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double> { mlxl_splat_double4(values[0]) }
+  @inline(__always) static func mirrored(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_reversed_double4(v) }
+  @inline(__always) static func mirrored(_ four: DoubleQuad) -> DoubleQuad { (four.3, four.2, four.1, four.0) }
+  @inline(__always) static func mirrored(_ element: Int) -> Int { 3 &- element }
 }
 
 enum TwoLanes: WidePeriod {
@@ -68,12 +85,15 @@ enum TwoLanes: WidePeriod {
   @inline(__always) static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double> {
     SIMD4(values[0], values[1], values[0], values[1])
   }
+  @inline(__always) static func mirrored(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_swapped_halves_double4(v) }
+  @inline(__always) static func mirrored(_ four: DoubleQuad) -> DoubleQuad { (four.2, four.3, four.0, four.1) }
+  @inline(__always) static func mirrored(_ element: Int) -> Int { element ^ 2 }
 }
 
 /// Eight chunks of `P.lanes` dense lanes: chunk `c` starts `c·rows` rows
-/// past `b` (and `a`, and `output`). A chunk is a whole number of 32 elements
-/// (`RecurrenceTile.wideLines`).
-struct WideLine<E: WideLineElement, P: WidePeriod> {
+/// past `b` (and `a`, and `output`), rows going the way `D` says. A chunk is
+/// a whole number of 32 elements (`RecurrenceTile.wideLines`).
+struct WideLine<E: WideLineElement, P: WidePeriod, D: WideDirection> {
   var b: UnsafeRawPointer
   /// nil: the constant step `constant` (then `powers[i] = constant^(i+1)`).
   var a: UnsafeRawPointer?
@@ -88,13 +108,29 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
   var vector: Int { 4 &* MemoryLayout<E>.stride }
   var vectors: Int { rows &* P.lanes / 4 }
 
+  /// Bytes from an operand's first row to the vector `offset` bytes on (as
+  /// an upward line counts them): going down, the vector ends there.
+  @inline(__always) func at(_ offset: Int) -> Int {
+    D.backward ? 0 &- (offset &+ vector &- P.lanes &* MemoryLayout<E>.stride) : offset
+  }
+
+  /// The vector `offset` bytes on, its elements in row order.
+  @inline(__always) func load(_ line: UnsafeRawPointer, _ offset: Int) -> SIMD4<Double> {
+    let v = E.load4(line + at(offset))
+    return D.backward ? P.mirrored(v) : v
+  }
+
+  @inline(__always) func store(_ v: SIMD4<Double>, _ line: UnsafeMutableRawPointer, _ offset: Int) {
+    E.store4(D.backward ? P.mirrored(v) : v, line + at(offset))
+  }
+
   /// Each chunk's composed steps from the identity, lane `l` of chunk `c` at
   /// `[c·lanes + l]`: `b` in `totalB`, the product of a varying step's in
   /// `totalA` (a constant step's is `powers[rows − 1]`). A varying step's
   /// chunks go as columns (`columnTotals`).
   func totals(_ totalA: UnsafeMutablePointer<Double>, _ totalB: UnsafeMutablePointer<Double>) {
     guard let a else {
-      for c in 0..<8 { reduction(b + c &* gap, totalB + c &* P.lanes) }
+      for c in 0..<8 { reduction(c &* gap, totalB + c &* P.lanes) }
       return
     }
     columnTotals(a, totalA, totalB)
@@ -104,16 +140,18 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
   /// `|a| ≤ 1`, into `total[0 ..< lanes]`: eight vectors (32 elements) at a
   /// time, each vector times `a^(32/lanes)` plus the next, then each element
   /// weighed by its row's power and the lanes summed in a fixed order.
-  @inline(__always) func reduction(_ line: UnsafeRawPointer, _ total: UnsafeMutablePointer<Double>) {
+  /// (Chunk `chunk` bytes on; a vector's elements in memory order, each
+  /// weighed by its row.)
+  @inline(__always) func reduction(_ chunk: Int, _ total: UnsafeMutablePointer<Double>) {
     let span = 32 / P.lanes
     let stride = mlxl_splat_double4(powers[span &- 1])
     let scale4 = mlxl_splat_double4(scale)
     var v = eight(mlxl_splat_double4(0))
     for k in 0..<(vectors / 8) {
-      let p = line + k &* 8 &* vector
-      for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(p + (8 &* gap &+ byte)) }
+      let p = chunk &+ k &* 8 &* vector
+      for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(b + at(p &+ 8 &* gap &+ byte)) }
       @inline(__always) func next(_ v: inout SIMD4<Double>, _ j: Int) {
-        v = add(mul(v, stride), mul(scale4, E.load4(p + j &* vector)))
+        v = add(mul(v, stride), mul(scale4, E.load4(b + at(p &+ j &* vector))))
       }
       next(&v.0, 0); next(&v.1, 1); next(&v.2, 2); next(&v.3, 3)
       next(&v.4, 4); next(&v.5, 5); next(&v.6, 6); next(&v.7, 7)
@@ -121,7 +159,7 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
     // Element e of vector j is row (4j + e) / lanes of the span, weighed a^(span − 1 − row); a⁰ is one.
     @inline(__always) func weighed(_ v: SIMD4<Double>, _ j: Int) -> SIMD4<Double> {
       @inline(__always) func power(_ e: Int) -> Double {
-        let k = span &- 1 &- (4 &* j &+ e) / P.lanes
+        let k = span &- 1 &- (4 &* j &+ (D.backward ? P.mirrored(e) : e)) / P.lanes
         return k == 0 ? 1 : powers[k &- 1]
       }
       return mul(v, SIMD4(power(0), power(1), power(2), power(3)))
@@ -156,8 +194,8 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
       prefetchNextBlock(output: output, g)
       @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
         let at = c &* gap &+ offset
-        let values = add(mul(steps, h), P.compose(mul(scale4, E.load4(b + at)), constant, powers))
-        E.store4(values, output + at)
+        let values = add(mul(steps, h), P.compose(mul(scale4, load(b, at)), constant, powers))
+        store(values, output, at)
         h = P.last(values)
       }
       chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
@@ -169,16 +207,16 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
   /// iteration `g` of this block's chunks reaches: the block is `vectors`
   /// iterations of `8·vector` bytes.
   @inline(__always) func prefetchNextBlock(_ line: UnsafeRawPointer, _ g: Int) {
-    let from = line + (8 &* gap &+ g &* 8 &* vector)
-    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(from + byte) }
+    let from = 8 &* gap &+ g &* 8 &* vector
+    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(line + at(from &+ byte)) }
   }
 
   /// The same part of the next block's output, to be written (a store to a
   /// line not in the cache reads it first, and the stores behind it wait:
   /// 10^7 float64 with a varying step, one thread, 2.2 → 1.2 ns an element).
   @inline(__always) func prefetchNextBlock(output: UnsafeMutableRawPointer, _ g: Int) {
-    let from = output + (8 &* gap &+ g &* 8 &* vector)
-    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch_write(from + byte) }
+    let from = 8 &* gap &+ g &* 8 &* vector
+    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch_write(output + at(from &+ byte)) }
   }
 
   /// Eight chains' vectors, one variable each (a `SIMD8` indexed in the chunk
@@ -207,22 +245,35 @@ extension RecurrenceTile {
     guard Value.self == Double.self, Element.self == Float.self || Element.self == Double.self,
       lanes == 1 || lanes == 2, (chunkRows &* lanes) % 32 == 0
     else { return false }
+    // Rows up (or all down: a reversed line), each row's lanes up.
+    let row = b.rowStride < 0 ? 0 &- lanes &* size : lanes &* size
     @inline(__always) func dense(_ rowStride: Int, _ laneStride: Int) -> Bool {
-      rowStride == lanes &* size && (lanes == 1 || laneStride == size)
+      rowStride == row && (lanes == 1 || laneStride == size)
     }
     guard dense(b.rowStride, b.laneStride), dense(outputRowStride, outputLaneStride) else { return false }
     if let a { return dense(a.rowStride, a.laneStride) }
     return abs(unsafeBitCast(constant.a, to: Double.self)) <= 1
   }
 
-  /// The whole block starting at row `first` as a `WideLine` (only when
-  /// `wideLines`: the values are doubles).
-  @inline(__always) func wideLine<E: WideLineElement, P: WidePeriod>(_: E.Type, _: P.Type, first: Int) -> WideLine<E, P> {
-    WideLine<E, P>(
-      b: b.base + first &* b.rowStride, a: a.map { $0.base + first &* $0.rowStride },
-      rows: chunkRows, constant: unsafeBitCast(constant.a, to: Double.self),
-      powers: UnsafeRawPointer(constant.powers).assumingMemoryBound(to: Double.self),
-      scale: unsafeBitCast(constant.scale, to: Double.self))
+  /// Runs `task` on the whole block starting at row `first` as a `WideLine`
+  /// (only when `wideLines`: the values are doubles).
+  @inline(__always) func withWideLine<T: WideLineTask>(first: Int, _ task: T) {
+    @inline(__always) func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_: E.Type, _: P.Type, _: D.Type) {
+      task.run(WideLine<E, P, D>(
+        b: b.base + first &* b.rowStride, a: a.map { $0.base + first &* $0.rowStride },
+        rows: chunkRows, constant: unsafeBitCast(constant.a, to: Double.self),
+        powers: UnsafeRawPointer(constant.powers).assumingMemoryBound(to: Double.self),
+        scale: unsafeBitCast(constant.scale, to: Double.self)))
+    }
+    @inline(__always) func run<E: WideLineElement, P: WidePeriod>(_: E.Type, _: P.Type) {
+      if b.rowStride < 0 { run(E.self, P.self, Downward.self) } else { run(E.self, P.self, Upward.self) }
+    }
+    switch (Element.self == Float.self, lanes == 1) {
+    case (true, true): run(Float.self, OneLane.self)
+    case (true, false): run(Float.self, TwoLanes.self)
+    case (false, true): run(Double.self, OneLane.self)
+    case (false, false): run(Double.self, TwoLanes.self)
+    }
   }
 
   @inline(__always) func doubles(_ values: UnsafeMutablePointer<Value>) -> UnsafeMutablePointer<Double> {
@@ -233,13 +284,7 @@ extension RecurrenceTile {
   /// its chunks' totals in `stateA`/`stateB`; false when the tile is not wide lines.
   @inline(__always) func wideTotals(first: Int, _ scratch: RecurrenceScratch<Value>) -> Bool {
     guard wideLines else { return false }
-    let totalA = doubles(scratch.stateA), totalB = doubles(scratch.stateB)
-    switch (Element.self == Float.self, lanes == 1) {
-    case (true, true): wideLine(Float.self, OneLane.self, first: first).totals(totalA, totalB)
-    case (true, false): wideLine(Float.self, TwoLanes.self, first: first).totals(totalA, totalB)
-    case (false, true): wideLine(Double.self, OneLane.self, first: first).totals(totalA, totalB)
-    case (false, false): wideLine(Double.self, TwoLanes.self, first: first).totals(totalA, totalB)
-    }
+    withWideLine(first: first, WideTotals(totalA: doubles(scratch.stateA), totalB: doubles(scratch.stateB)))
     return true
   }
 
@@ -255,12 +300,27 @@ extension RecurrenceTile {
         start = chunkTotal(chunk, lane: lane, rows: blockRows, scratch).applied(to: start)
       }
     }
-    let out = output + first &* outputRowStride, from = UnsafePointer(doubles(starts))
-    switch (Element.self == Float.self, lanes == 1) {
-    case (true, true): wideLine(Float.self, OneLane.self, first: first).scan(from: from, into: out)
-    case (true, false): wideLine(Float.self, TwoLanes.self, first: first).scan(from: from, into: out)
-    case (false, true): wideLine(Double.self, OneLane.self, first: first).scan(from: from, into: out)
-    case (false, false): wideLine(Double.self, TwoLanes.self, first: first).scan(from: from, into: out)
-    }
+    withWideLine(first: first, WideScan(start: UnsafePointer(doubles(starts)), output: output + first &* outputRowStride))
+  }
+}
+
+/// A pass over one block's `WideLine`, whichever its element, lanes and direction.
+protocol WideLineTask {
+  func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_ line: WideLine<E, P, D>)
+}
+
+struct WideTotals: WideLineTask {
+  var totalA: UnsafeMutablePointer<Double>
+  var totalB: UnsafeMutablePointer<Double>
+  @inline(__always) func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_ line: WideLine<E, P, D>) {
+    line.totals(totalA, totalB)
+  }
+}
+
+struct WideScan: WideLineTask {
+  var start: UnsafePointer<Double>
+  var output: UnsafeMutableRawPointer
+  @inline(__always) func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_ line: WideLine<E, P, D>) {
+    line.scan(from: start, into: output)
   }
 }

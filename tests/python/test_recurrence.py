@@ -313,8 +313,8 @@ def exact_loop(a, b, axis, initial):
 def test_dense_lines_exactly_on_every_thread_count(rng, dtype, shape, axis, order):
     """Whole blocks of a dense float32 or float64 line, or of two dense lanes side by side (a
     float32 block: 1024 rows of two; float64: 512), run four elements a vector (constant steps
-    with |a| <= 1; varying ones as columns, four chunks a vector); a partial last block and
-    reversed lines do not. Steps of
+    with |a| <= 1; varying ones as columns, four chunks a vector), reversed lines too (rows
+    read and written downward); a partial last block does not. Steps of
     -1, 0 and 1 with integer inputs keep every value exact, so each must give the loop's bits,
     on every thread count (blocks claimed by the threads in turn)."""
     b = rng.integers(-8, 9, shape).astype(dtype, order=order)

@@ -46,6 +46,11 @@ MLXL_SHIM mlxl_double4 mlxl_high_halves_double4(const mlxl_double4 a, const mlxl
     return __builtin_shufflevector(a, b, 2, 3, 6, 7);
 }
 
+/* (v2, v3, v0, v1): two rows of two lanes in the other order. */
+MLXL_SHIM mlxl_double4 mlxl_swapped_halves_double4(const mlxl_double4 v) {
+    return __builtin_shufflevector(v, v, 2, 3, 0, 1);
+}
+
 /* (v, v, v, v). */
 MLXL_SHIM mlxl_double4 mlxl_splat_double4(const double v) { return (mlxl_double4)v; }
 
