@@ -8,12 +8,14 @@ import VectorShims
 /// Pass one (`totals`) composes each chunk from the identity and keeps only
 /// its totals; pass two (`scan`) runs each chunk again from the values
 /// reaching it and writes the outputs, so no prefix goes through the scratch.
-/// Four elements with steps `s` are one vector, composed from the identity by
-/// shifted multiply-adds (`WidePeriod`); the outputs are `S·h + X`, with `h`
-/// the previous row's outputs moved into place. The first row's lanes are
-/// `s·h + x`, the sequential step's bits (the −0 shifted in adds nothing, not
-/// even to a −0). Each chunk's chain waits about ten cycles a vector; eight
-/// chains overlap. Every grouping depends on positions only, never on threads.
+/// A varying step's chunks go as columns, four chunks a vector
+/// (`RecurrenceColumns.swift`). With a constant step, four elements are one
+/// vector, composed from the identity by shifted multiply-adds
+/// (`WidePeriod`); the outputs are `S·h + X`, with `h` the previous row's
+/// outputs moved into place. The first row's lanes are `s·h + x`, the
+/// sequential step's bits (the −0 shifted in adds nothing, not even to a −0).
+/// Each chunk's chain waits about ten cycles a vector; eight chains overlap.
+/// Every grouping depends on positions only, never on threads.
 ///
 /// (One float32 line of 2·10^4 elements in the cache, one thread, both
 /// passes: 0.78 ns an element with a constant step and 1.96 with a varying
@@ -32,13 +34,6 @@ extension Double: WideLineElement {}
 protocol WidePeriod {
   /// Lanes side by side in a vector.
   static var lanes: Int { get }
-  /// Four elements composed from the identity, `(S, X)`: element `e` is the
-  /// composition of its lane's steps from the vector's first row through its own row.
-  ///
-  ///     one lane:  X₁ = x + (1, s₁, s₂, s₃)·(−0, x₀, x₁, x₂)        S₁ = s·(1, s₀, s₁, s₂)
-  ///                X  = X₁ + (1, 1, S₁₂, S₁₃)·(−0, −0, X₁₀, X₁₁)    S  = S₁·(1, 1, S₁₀, S₁₁)
-  ///     two lanes: X  = x + (1, 1, s₂, s₃)·(−0, −0, x₀, x₁)          S  = s·(1, 1, s₀, s₁)
-  static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>)
   /// `X` of a constant step `a`: `S` (`steps`) is `(a, a², a³, a⁴)` or `(a, a, a², a²)`.
   static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double>
   static func steps(_ powers: UnsafePointer<Double>) -> SIMD4<Double>
@@ -46,16 +41,24 @@ protocol WidePeriod {
   static func last(_ v: SIMD4<Double>) -> SIMD4<Double>
   /// `values[0 ..< lanes]` in every row.
   static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double>
+  /// Four elements' rows in the other order, each row's lanes in place (a
+  /// reversed line's memory order and its rows' order, either way round):
+  /// of a vector, of four vectors (`WideColumns`' rows), of an element's index.
+  static func mirrored(_ v: SIMD4<Double>) -> SIMD4<Double>
+  static func mirrored(_ four: DoubleQuad) -> DoubleQuad
+  static func mirrored(_ element: Int) -> Int
 }
+
+typealias DoubleQuad = (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
+
+/// Which way a line's rows go in memory: up, or down (a reversed recurrence,
+/// its strides negated). Every operand of a `WideLine` goes the same way.
+protocol WideDirection { static var backward: Bool { get } }
+enum Upward: WideDirection { @inline(__always) static var backward: Bool { false } }
+enum Downward: WideDirection { @inline(__always) static var backward: Bool { true } }
 
 enum OneLane: WidePeriod {
   @inline(__always) static var lanes: Int { 1 }
-  @inline(__always) static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
-    let x1 = add(x, mul(mlxl_first1_double4(s, 1), mlxl_up1_double4(x, -0.0)))
-    let s1 = mul(s, mlxl_up1_double4(s, 1))
-    let x2 = add(x1, mul(mlxl_first2_double4(s1, 1), mlxl_up2_double4(x1, -0.0)))
-    return (mul(s1, mlxl_up2_double4(s1, 1)), x2)
-  }
   @inline(__always) static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double> {
     let x1 = add(x, mul(SIMD4(1, a, a, a), mlxl_up1_double4(x, -0.0)))
     return add(x1, mul(SIMD4(1, 1, powers[1], powers[1]), mlxl_up2_double4(x1, -0.0)))
@@ -65,13 +68,13 @@ enum OneLane: WidePeriod {
   }
   @inline(__always) static func last(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_last_double4(v) }
   @inline(__always) static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double> { mlxl_splat_double4(values[0]) }
+  @inline(__always) static func mirrored(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_reversed_double4(v) }
+  @inline(__always) static func mirrored(_ four: DoubleQuad) -> DoubleQuad { (four.3, four.2, four.1, four.0) }
+  @inline(__always) static func mirrored(_ element: Int) -> Int { 3 &- element }
 }
 
 enum TwoLanes: WidePeriod {
   @inline(__always) static var lanes: Int { 2 }
-  @inline(__always) static func compose(_ s: SIMD4<Double>, _ x: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
-    (mul(s, mlxl_up2_double4(s, 1)), add(x, mul(mlxl_first2_double4(s, 1), mlxl_up2_double4(x, -0.0))))
-  }
   @inline(__always) static func compose(_ x: SIMD4<Double>, _ a: Double, _ powers: UnsafePointer<Double>) -> SIMD4<Double> {
     add(x, mul(SIMD4(1, 1, a, a), mlxl_up2_double4(x, -0.0)))
   }
@@ -82,12 +85,15 @@ enum TwoLanes: WidePeriod {
   @inline(__always) static func rows(_ values: UnsafePointer<Double>) -> SIMD4<Double> {
     SIMD4(values[0], values[1], values[0], values[1])
   }
+  @inline(__always) static func mirrored(_ v: SIMD4<Double>) -> SIMD4<Double> { mlxl_swapped_halves_double4(v) }
+  @inline(__always) static func mirrored(_ four: DoubleQuad) -> DoubleQuad { (four.2, four.3, four.0, four.1) }
+  @inline(__always) static func mirrored(_ element: Int) -> Int { element ^ 2 }
 }
 
 /// Eight chunks of `P.lanes` dense lanes: chunk `c` starts `c·rows` rows
-/// past `b` (and `a`, and `output`). A chunk is a whole number of 32 elements
-/// (`RecurrenceTile.wideLines`).
-struct WideLine<E: WideLineElement, P: WidePeriod> {
+/// past `b` (and `a`, and `output`), rows going the way `D` says. A chunk is
+/// a whole number of 32 elements (`RecurrenceTile.wideLines`).
+struct WideLine<E: WideLineElement, P: WidePeriod, D: WideDirection> {
   var b: UnsafeRawPointer
   /// nil: the constant step `constant` (then `powers[i] = constant^(i+1)`).
   var a: UnsafeRawPointer?
@@ -102,45 +108,50 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
   var vector: Int { 4 &* MemoryLayout<E>.stride }
   var vectors: Int { rows &* P.lanes / 4 }
 
+  /// Bytes from an operand's first row to the vector `offset` bytes on (as
+  /// an upward line counts them): going down, the vector ends there.
+  @inline(__always) func at(_ offset: Int) -> Int {
+    D.backward ? 0 &- (offset &+ vector &- P.lanes &* MemoryLayout<E>.stride) : offset
+  }
+
+  /// The vector `offset` bytes on, its elements in row order.
+  @inline(__always) func load(_ line: UnsafeRawPointer, _ offset: Int) -> SIMD4<Double> {
+    let v = E.load4(line + at(offset))
+    return D.backward ? P.mirrored(v) : v
+  }
+
+  @inline(__always) func store(_ v: SIMD4<Double>, _ line: UnsafeMutableRawPointer, _ offset: Int) {
+    E.store4(D.backward ? P.mirrored(v) : v, line + at(offset))
+  }
+
   /// Each chunk's composed steps from the identity, lane `l` of chunk `c` at
   /// `[c·lanes + l]`: `b` in `totalB`, the product of a varying step's in
-  /// `totalA` (a constant step's is `powers[rows − 1]`).
+  /// `totalA` (a constant step's is `powers[rows − 1]`). A varying step's
+  /// chunks go as columns (`columnTotals`).
   func totals(_ totalA: UnsafeMutablePointer<Double>, _ totalB: UnsafeMutablePointer<Double>) {
-    let gap = self.gap
     guard let a else {
-      for c in 0..<8 { reduction(b + c &* gap, totalB + c &* P.lanes) }
+      for c in 0..<8 { reduction(c &* gap, totalB + c &* P.lanes) }
       return
     }
-    let scale4 = mlxl_splat_double4(scale)
-    var h = eight(mlxl_splat_double4(0)), p = eight(mlxl_splat_double4(1))
-    for g in 0..<vectors {
-      let offset = g &* vector
-      @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>, _ p: inout SIMD4<Double>) {
-        let at = c &* gap &+ offset
-        let (s, x) = P.compose(E.load4(a + at), mul(scale4, E.load4(b + at)))
-        h = P.last(add(mul(s, h), x))
-        p = P.last(mul(p, s))
-      }
-      chain(0, &h.0, &p.0); chain(1, &h.1, &p.1); chain(2, &h.2, &p.2); chain(3, &h.3, &p.3)
-      chain(4, &h.4, &p.4); chain(5, &h.5, &p.5); chain(6, &h.6, &p.6); chain(7, &h.7, &p.7)
-    }
-    store(h, totalB)
-    store(p, totalA)
+    columnTotals(a, totalA, totalB)
   }
 
   /// `Σ a^(rows−1−r)·scale·x[r]` of each lane of one chunk, a constant
   /// `|a| ≤ 1`, into `total[0 ..< lanes]`: eight vectors (32 elements) at a
   /// time, each vector times `a^(32/lanes)` plus the next, then each element
   /// weighed by its row's power and the lanes summed in a fixed order.
-  @inline(__always) func reduction(_ line: UnsafeRawPointer, _ total: UnsafeMutablePointer<Double>) {
+  /// (Chunk `chunk` bytes on; a vector's elements in memory order, each
+  /// weighed by its row.)
+  @inline(__always) func reduction(_ chunk: Int, _ total: UnsafeMutablePointer<Double>) {
     let span = 32 / P.lanes
     let stride = mlxl_splat_double4(powers[span &- 1])
     let scale4 = mlxl_splat_double4(scale)
     var v = eight(mlxl_splat_double4(0))
     for k in 0..<(vectors / 8) {
-      let p = line + k &* 8 &* vector
+      let p = chunk &+ k &* 8 &* vector
+      for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(b + at(p &+ 8 &* gap &+ byte)) }
       @inline(__always) func next(_ v: inout SIMD4<Double>, _ j: Int) {
-        v = add(mul(v, stride), mul(scale4, E.load4(p + j &* vector)))
+        v = add(mul(v, stride), mul(scale4, E.load4(b + at(p &+ j &* vector))))
       }
       next(&v.0, 0); next(&v.1, 1); next(&v.2, 2); next(&v.3, 3)
       next(&v.4, 4); next(&v.5, 5); next(&v.6, 6); next(&v.7, 7)
@@ -148,7 +159,7 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
     // Element e of vector j is row (4j + e) / lanes of the span, weighed a^(span − 1 − row); a⁰ is one.
     @inline(__always) func weighed(_ v: SIMD4<Double>, _ j: Int) -> SIMD4<Double> {
       @inline(__always) func power(_ e: Int) -> Double {
-        let k = span &- 1 &- (4 &* j &+ e) / P.lanes
+        let k = span &- 1 &- (4 &* j &+ (D.backward ? P.mirrored(e) : e)) / P.lanes
         return k == 0 ? 1 : powers[k &- 1]
       }
       return mul(v, SIMD4(power(0), power(1), power(2), power(3)))
@@ -174,32 +185,38 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
       P.rows(start + 4 &* P.lanes), P.rows(start + 5 &* P.lanes), P.rows(start + 6 &* P.lanes),
       P.rows(start + 7 &* P.lanes))
     if let a {
-      for g in 0..<vectors {
-        let offset = g &* vector
-        @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
-          let at = c &* gap &+ offset
-          let (s, x) = P.compose(E.load4(a + at), mul(scale4, E.load4(b + at)))
-          let values = add(mul(s, h), x)
-          E.store4(values, output + at)
-          h = P.last(values)
-        }
-        chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
-        chain(4, &h.4); chain(5, &h.5); chain(6, &h.6); chain(7, &h.7)
-      }
+      scanColumns(a, from: start, into: output)
       return
     }
     let steps = P.steps(powers), constant = self.constant, powers = self.powers
     for g in 0..<vectors {
       let offset = g &* vector
+      prefetchNextBlock(output: output, g)
       @inline(__always) func chain(_ c: Int, _ h: inout SIMD4<Double>) {
         let at = c &* gap &+ offset
-        let values = add(mul(steps, h), P.compose(mul(scale4, E.load4(b + at)), constant, powers))
-        E.store4(values, output + at)
+        let values = add(mul(steps, h), P.compose(mul(scale4, load(b, at)), constant, powers))
+        store(values, output, at)
         h = P.last(values)
       }
       chain(0, &h.0); chain(1, &h.1); chain(2, &h.2); chain(3, &h.3)
       chain(4, &h.4); chain(5, &h.5); chain(6, &h.6); chain(7, &h.7)
     }
+  }
+
+  /// Asks for the part of the next block's `line` (eight chunks on) that
+  /// iteration `g` of this block's chunks reaches: the block is `vectors`
+  /// iterations of `8·vector` bytes.
+  @inline(__always) func prefetchNextBlock(_ line: UnsafeRawPointer, _ g: Int) {
+    let from = 8 &* gap &+ g &* 8 &* vector
+    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch(line + at(from &+ byte)) }
+  }
+
+  /// The same part of the next block's output, to be written (a store to a
+  /// line not in the cache reads it first, and the stores behind it wait:
+  /// 10^7 float64 with a varying step, one thread, 2.2 → 1.2 ns an element).
+  @inline(__always) func prefetchNextBlock(output: UnsafeMutableRawPointer, _ g: Int) {
+    let from = 8 &* gap &+ g &* 8 &* vector
+    for byte in Swift.stride(from: 0, to: 8 &* vector, by: 64) { mlxl_prefetch_write(output + at(from &+ byte)) }
   }
 
   /// Eight chains' vectors, one variable each (a `SIMD8` indexed in the chunk
@@ -209,14 +226,6 @@ struct WideLine<E: WideLineElement, P: WidePeriod> {
   )
 
   @inline(__always) func eight(_ v: SIMD4<Double>) -> Eight { (v, v, v, v, v, v, v, v) }
-
-  /// The first row's lanes of chain `c` at `[c·lanes + l]`.
-  @inline(__always) func store(_ h: Eight, _ to: UnsafeMutablePointer<Double>) {
-    @inline(__always) func put(_ v: SIMD4<Double>, _ c: Int) {
-      for l in 0..<P.lanes { to[c &* P.lanes &+ l] = v[l] }
-    }
-    put(h.0, 0); put(h.1, 1); put(h.2, 2); put(h.3, 3); put(h.4, 4); put(h.5, 5); put(h.6, 6); put(h.7, 7)
-  }
 }
 
 @inline(__always) private func add(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { mlxl_sum_double4(a, b) }
@@ -236,22 +245,35 @@ extension RecurrenceTile {
     guard Value.self == Double.self, Element.self == Float.self || Element.self == Double.self,
       lanes == 1 || lanes == 2, (chunkRows &* lanes) % 32 == 0
     else { return false }
+    // Rows up (or all down: a reversed line), each row's lanes up.
+    let row = b.rowStride < 0 ? 0 &- lanes &* size : lanes &* size
     @inline(__always) func dense(_ rowStride: Int, _ laneStride: Int) -> Bool {
-      rowStride == lanes &* size && (lanes == 1 || laneStride == size)
+      rowStride == row && (lanes == 1 || laneStride == size)
     }
     guard dense(b.rowStride, b.laneStride), dense(outputRowStride, outputLaneStride) else { return false }
     if let a { return dense(a.rowStride, a.laneStride) }
     return abs(unsafeBitCast(constant.a, to: Double.self)) <= 1
   }
 
-  /// The whole block starting at row `first` as a `WideLine` (only when
-  /// `wideLines`: the values are doubles).
-  @inline(__always) func wideLine<E: WideLineElement, P: WidePeriod>(_: E.Type, _: P.Type, first: Int) -> WideLine<E, P> {
-    WideLine<E, P>(
-      b: b.base + first &* b.rowStride, a: a.map { $0.base + first &* $0.rowStride },
-      rows: chunkRows, constant: unsafeBitCast(constant.a, to: Double.self),
-      powers: UnsafeRawPointer(constant.powers).assumingMemoryBound(to: Double.self),
-      scale: unsafeBitCast(constant.scale, to: Double.self))
+  /// Runs `task` on the whole block starting at row `first` as a `WideLine`
+  /// (only when `wideLines`: the values are doubles).
+  @inline(__always) func withWideLine<T: WideLineTask>(first: Int, _ task: T) {
+    @inline(__always) func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_: E.Type, _: P.Type, _: D.Type) {
+      task.run(WideLine<E, P, D>(
+        b: b.base + first &* b.rowStride, a: a.map { $0.base + first &* $0.rowStride },
+        rows: chunkRows, constant: unsafeBitCast(constant.a, to: Double.self),
+        powers: UnsafeRawPointer(constant.powers).assumingMemoryBound(to: Double.self),
+        scale: unsafeBitCast(constant.scale, to: Double.self)))
+    }
+    @inline(__always) func run<E: WideLineElement, P: WidePeriod>(_: E.Type, _: P.Type) {
+      if b.rowStride < 0 { run(E.self, P.self, Downward.self) } else { run(E.self, P.self, Upward.self) }
+    }
+    switch (Element.self == Float.self, lanes == 1) {
+    case (true, true): run(Float.self, OneLane.self)
+    case (true, false): run(Float.self, TwoLanes.self)
+    case (false, true): run(Double.self, OneLane.self)
+    case (false, false): run(Double.self, TwoLanes.self)
+    }
   }
 
   @inline(__always) func doubles(_ values: UnsafeMutablePointer<Value>) -> UnsafeMutablePointer<Double> {
@@ -262,13 +284,7 @@ extension RecurrenceTile {
   /// its chunks' totals in `stateA`/`stateB`; false when the tile is not wide lines.
   @inline(__always) func wideTotals(first: Int, _ scratch: RecurrenceScratch<Value>) -> Bool {
     guard wideLines else { return false }
-    let totalA = doubles(scratch.stateA), totalB = doubles(scratch.stateB)
-    switch (Element.self == Float.self, lanes == 1) {
-    case (true, true): wideLine(Float.self, OneLane.self, first: first).totals(totalA, totalB)
-    case (true, false): wideLine(Float.self, TwoLanes.self, first: first).totals(totalA, totalB)
-    case (false, true): wideLine(Double.self, OneLane.self, first: first).totals(totalA, totalB)
-    case (false, false): wideLine(Double.self, TwoLanes.self, first: first).totals(totalA, totalB)
-    }
+    withWideLine(first: first, WideTotals(totalA: doubles(scratch.stateA), totalB: doubles(scratch.stateB)))
     return true
   }
 
@@ -284,12 +300,27 @@ extension RecurrenceTile {
         start = chunkTotal(chunk, lane: lane, rows: blockRows, scratch).applied(to: start)
       }
     }
-    let out = output + first &* outputRowStride, from = UnsafePointer(doubles(starts))
-    switch (Element.self == Float.self, lanes == 1) {
-    case (true, true): wideLine(Float.self, OneLane.self, first: first).scan(from: from, into: out)
-    case (true, false): wideLine(Float.self, TwoLanes.self, first: first).scan(from: from, into: out)
-    case (false, true): wideLine(Double.self, OneLane.self, first: first).scan(from: from, into: out)
-    case (false, false): wideLine(Double.self, TwoLanes.self, first: first).scan(from: from, into: out)
-    }
+    withWideLine(first: first, WideScan(start: UnsafePointer(doubles(starts)), output: output + first &* outputRowStride))
+  }
+}
+
+/// A pass over one block's `WideLine`, whichever its element, lanes and direction.
+protocol WideLineTask {
+  func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_ line: WideLine<E, P, D>)
+}
+
+struct WideTotals: WideLineTask {
+  var totalA: UnsafeMutablePointer<Double>
+  var totalB: UnsafeMutablePointer<Double>
+  @inline(__always) func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_ line: WideLine<E, P, D>) {
+    line.totals(totalA, totalB)
+  }
+}
+
+struct WideScan: WideLineTask {
+  var start: UnsafePointer<Double>
+  var output: UnsafeMutableRawPointer
+  @inline(__always) func run<E: WideLineElement, P: WidePeriod, D: WideDirection>(_ line: WideLine<E, P, D>) {
+    line.scan(from: start, into: output)
   }
 }

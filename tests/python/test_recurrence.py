@@ -2,7 +2,8 @@
 contract (dtypes, broadcasting, initial, reverse, out=, errors, determinism).
 
 The engine cuts a recurrence into chunks of 256 rows (one lane), blocks of 2048
-elements, lane tiles of 256 lanes, and treats lines shorter than 64 as lanes:
+elements (at most 8 KiB of each array: 1024 float64 or complex64 elements, 512
+complex128), lane tiles of 256 lanes, and treats lines shorter than 64 as lanes:
 the shapes below sit at and around each of those edges."""
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def check(got, a, b, axis, dtype, reverse=False, initial=None):
     assert_close(got, want, dtype, sequential)
 
 
-LENGTHS = [1, 2, 63, 64, 255, 256, 257, 2047, 2048, 2049, 5000]
+LENGTHS = [1, 2, 63, 64, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 2047, 2048, 2049, 5000]
 
 
 @pytest.mark.parametrize("dtype", FLOATS + COMPLEX, ids=str)
@@ -305,11 +306,15 @@ def exact_loop(a, b, axis, initial):
     ((2047,), 0, "C"), ((2048,), 0, "C"), ((2049,), 0, "C"), ((4096,), 0, "C"), ((8 * 2048 + 3,), 0, "C"),
     ((3, 5 * 2048 + 100), 1, "C"), ((2 * 2048 + 1, 3), 0, "F"), ((2, 2048), 1, "C"),
     ((1023, 2), 0, "C"), ((1024, 2), 0, "C"), ((3 * 1024 + 1, 2), 0, "C"), ((3000, 2), 0, "F"),
+    # float64's blocks: 1024 elements (512 rows of two).
+    ((1023,), 0, "C"), ((1024,), 0, "C"), ((1025,), 0, "C"), ((5 * 1024 + 7,), 0, "C"), ((2, 1024), 1, "C"),
+    ((511, 2), 0, "C"), ((512, 2), 0, "C"), ((513, 2), 0, "C"), ((5 * 512 + 3, 2), 0, "C"),
 ])
 def test_dense_lines_exactly_on_every_thread_count(rng, dtype, shape, axis, order):
     """Whole blocks of a dense float32 or float64 line, or of two dense lanes side by side (a
-    block: 1024 rows of two), run four elements a vector (constant steps with |a| <= 1, and
-    varying ones); a partial last block and reversed lines do not. Steps of
+    float32 block: 1024 rows of two; float64: 512), run four elements a vector (constant steps
+    with |a| <= 1; varying ones as columns, four chunks a vector), reversed lines too (rows
+    read and written downward); a partial last block does not. Steps of
     -1, 0 and 1 with integer inputs keep every value exact, so each must give the loop's bits,
     on every thread count (blocks claimed by the threads in turn)."""
     b = rng.integers(-8, 9, shape).astype(dtype, order=order)

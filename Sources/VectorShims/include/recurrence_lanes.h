@@ -20,16 +20,6 @@ MLXL_SHIM mlxl_double4 mlxl_up2_double4(const mlxl_double4 v, const double fill)
     return __builtin_shufflevector(v, (mlxl_double4)fill, 4, 5, 0, 1);
 }
 
-/* (fill, v1, v2, v3): the first lane replaced. */
-MLXL_SHIM mlxl_double4 mlxl_first1_double4(const mlxl_double4 v, const double fill) {
-    return __builtin_shufflevector(v, (mlxl_double4)fill, 4, 1, 2, 3);
-}
-
-/* (fill, fill, v2, v3): the first two lanes replaced. */
-MLXL_SHIM mlxl_double4 mlxl_first2_double4(const mlxl_double4 v, const double fill) {
-    return __builtin_shufflevector(v, (mlxl_double4)fill, 4, 5, 2, 3);
-}
-
 /* (v3, v3, v3, v3): the last lane in every lane. */
 MLXL_SHIM mlxl_double4 mlxl_last_double4(const mlxl_double4 v) {
     return __builtin_shufflevector(v, v, 3, 3, 3, 3);
@@ -38,6 +28,27 @@ MLXL_SHIM mlxl_double4 mlxl_last_double4(const mlxl_double4 v) {
 /* (v2, v3, v2, v3): the last pair of lanes in both pairs. */
 MLXL_SHIM mlxl_double4 mlxl_last_pair_double4(const mlxl_double4 v) {
     return __builtin_shufflevector(v, v, 2, 3, 2, 3);
+}
+
+/* Two of the four moves of a 4x4 transpose: (a0, b0, a2, b2) and (a1, b1, a3, b3). */
+MLXL_SHIM mlxl_double4 mlxl_even_double4(const mlxl_double4 a, const mlxl_double4 b) {
+    return __builtin_shufflevector(a, b, 0, 4, 2, 6);
+}
+MLXL_SHIM mlxl_double4 mlxl_odd_double4(const mlxl_double4 a, const mlxl_double4 b) {
+    return __builtin_shufflevector(a, b, 1, 5, 3, 7);
+}
+
+/* The other two: (a0, a1, b0, b1) and (a2, a3, b2, b3). */
+MLXL_SHIM mlxl_double4 mlxl_low_halves_double4(const mlxl_double4 a, const mlxl_double4 b) {
+    return __builtin_shufflevector(a, b, 0, 1, 4, 5);
+}
+MLXL_SHIM mlxl_double4 mlxl_high_halves_double4(const mlxl_double4 a, const mlxl_double4 b) {
+    return __builtin_shufflevector(a, b, 2, 3, 6, 7);
+}
+
+/* (v2, v3, v0, v1): two rows of two lanes in the other order. */
+MLXL_SHIM mlxl_double4 mlxl_swapped_halves_double4(const mlxl_double4 v) {
+    return __builtin_shufflevector(v, v, 2, 3, 0, 1);
 }
 
 /* (v, v, v, v). */
