@@ -41,6 +41,22 @@ enum FreshPages {
   }
 }
 
+extension FreshPages {
+  /// The bytes `dimensions` (counts and byte strides from `base`) cover when
+  /// their elements tile them exactly, in any order or direction; nil otherwise.
+  static func denseSpan(
+    _ base: UnsafeMutableRawPointer, _ dimensions: [(count: Int, stride: Int)], elementSize: Int
+  ) -> UnsafeMutableRawBufferPointer? {
+    var low = 0, expectedStride = elementSize
+    for dimension in dimensions.filter({ $0.count != 1 }).sorted(by: { abs($0.stride) < abs($1.stride) }) {
+      guard dimension.count > 0, abs(dimension.stride) == expectedStride else { return nil }
+      if dimension.stride < 0 { low &+= (dimension.count &- 1) &* dimension.stride }
+      expectedStride &*= dimension.count
+    }
+    return UnsafeMutableRawBufferPointer(start: base + low, count: expectedStride)
+  }
+}
+
 extension ScanGeometry {
   /// The bytes the output covers when its elements tile them exactly (a dense
   /// result, in any order or direction of its dimensions); nil otherwise.
@@ -49,14 +65,8 @@ extension ScanGeometry {
   /// include it): less than the whole output, never more.
   func denseOutput(elementSize: Int) -> UnsafeMutableRawBufferPointer? {
     let start = includesInitial && !carriesAcrossBatch ? 1 : 0
-    let alongScan = Dimension(count: scanned.count &+ start, inputStride: 0, outputStride: scanned.outputStride)
-    var low = 0, expectedStride = elementSize
-    let dimensions = ([alongScan] + batch).filter { $0.count != 1 }
-    for dimension in dimensions.sorted(by: { abs($0.outputStride) < abs($1.outputStride) }) {
-      guard dimension.count > 0, abs(dimension.outputStride) == expectedStride else { return nil }
-      if dimension.outputStride < 0 { low &+= (dimension.count &- 1) &* dimension.outputStride }
-      expectedStride &*= dimension.count
-    }
-    return UnsafeMutableRawBufferPointer(start: output + low, count: expectedStride)
+    let dimensions = [(count: scanned.count &+ start, stride: scanned.outputStride)]
+      + batch.map { (count: $0.count, stride: $0.outputStride) }
+    return FreshPages.denseSpan(output, dimensions, elementSize: elementSize)
   }
 }

@@ -121,6 +121,12 @@ enum RecurrenceEngine<Element: ScanElement> where Element.Accumulator: Recurrenc
     let interrupt = Interrupt(flag: problem.interrupt.map { UnsafeRawPointer($0).assumingMemoryBound(to: Int32.self) })
     let total = items &* scanned.count &* min(tileLanes, laneCount)
     let threads = min(ThreadBudget.maximum, ThreadBudget.threads(for: total))
+    // A fresh result's huge pages first touched where the kernel zeroes them fastest.
+    if let span = FreshPages.denseSpan(
+      output, dimensions.map { (count: $0.count, stride: $0.output) }, elementSize: MemoryLayout<Element>.stride)
+    {
+      FreshPages.touch(span, threads: threads)
+    }
     // Scratch in BlockChain's unit, a step (two values).
     let scratchSteps = (RecurrenceScratch<Value>.count &+ 1) / 2
     if items < 2 &* threads && threads > 1 {

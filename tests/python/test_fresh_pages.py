@@ -1,5 +1,5 @@
 """Large dense outputs (4 MiB and more) get a first touch on each 2 MiB huge
-page before the scan writes them (Sources/SwiftScan/FreshPages.swift). The
+page before the scan (or a linear recurrence) writes them (FreshPages.swift). The
 touch writes each byte back as it was; these tests check, on outputs past that
 size in every layout the touch covers or skips, that results are exactly
 NumPy's, that bytes around an out= region stay as they were, and that the
@@ -79,3 +79,25 @@ def test_in_place(x):
     a = x.copy()
     mlx_lite.cumsum(a, out=a)
     assert_array_equal(a, np.cumsum(x, dtype=np.int32))
+
+
+@pytest.mark.parametrize("offset", [0, 3])
+def test_recurrence_out_inside_a_larger_buffer(offset):
+    """The recurrence engine touches its dense outputs too: only their own bytes change,
+    and the result is the one computed without the result cache."""
+    scipy_signal = pytest.importorskip("scipy.signal")
+    rng = np.random.default_rng(offset)
+    b = rng.standard_normal(N).astype(np.float32)
+    want = scipy_signal.lfilter([1.0], [1.0, -0.5], b.astype(np.float64)).astype(np.float32)
+    guard = 3 << 19
+    buf = np.full(offset + N + guard, -3.0, dtype=np.float32)
+    out = buf[offset: offset + N]
+    assert mlx_lite.linear_recurrence(0.5, b, out=out) is out
+    np.testing.assert_allclose(out, want, rtol=1e-6, atol=1e-6)
+    assert (buf[:offset] == -3.0).all() and (buf[offset + N:] == -3.0).all()
+    previous = mlx_lite.set_cache_limit(0)
+    try:
+        fresh = mlx_lite.linear_recurrence(0.5, b)
+    finally:
+        mlx_lite.set_cache_limit(previous)
+    assert_array_equal(fresh, out)
