@@ -40,6 +40,10 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
   /// 2^-960: the least first term of a tile's sum that keeps every sum after it a normal number.
   static var smallestFirstTerm: Double { 0x1p-960 }
 
+  /// Quads per stretch of `walk`'s two phases: 2 KiB staged on the stack, in
+  /// L1 beside the tile. (A lane chunk stages a whole row: `scanChunk`.)
+  static var stagedQuads: Int { 64 }
+
   @inline(__always)
   static func direction(_ inputStride: Int, _ outputStride: Int) -> Int {
     if inputStride == size && outputStride == size { return 1 }
@@ -120,20 +124,44 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     let highs = Quad(repeating: high)
     var running = Quad(repeating: 0)
     var smallest = Quad(repeating: .infinity)
-    var index = 0
-    while index < count {
-      let lanes = min(4, count &- index)
-      let terms = mlxl_exp_nonpositive_double4(mlxl_difference_double4(load(source, index, step: step, count: lanes), shift))
-      if index == 0 && !(terms[0] >= smallestFirstTerm) { return nil }
-      let sums = mlxl_prefix_sum_double4(terms, running)
-      running = mlxl_last_lane_double4(sums)
-      if let target {
-        let outputs = mlxl_sum_double4(highs, mlxl_log_double4(mlxl_fma_double4(sums, tileScale, carryTerm)))
-        store(outputs, target, index, step: step, count: lanes)
-        smallest = mlxl_min_magnitude_double4(smallest, outputs)
+    // A stretch of `stagedQuads` quads at a time in two phases: their exps
+    // and sums (staged as `exp(c - H) + P_i exp(m - H)`), then their logs.
+    // One loop doing both per quad was latency-bound: an exp's chain, then
+    // the log's, on every quad left the out-of-order window too few quads to
+    // overlap. The same operations on the same values: the same bits.
+    let done = withUnsafeTemporaryAllocation(of: Quad.self, capacity: stagedQuads) { buffer -> Bool in
+      let staged = buffer.baseAddress!
+      var start = 0
+      while start < count {
+        let end = min(count, start &+ stagedQuads &* 4)
+        var index = start, quad = 0
+        while index < end {
+          let lanes = min(4, count &- index)
+          let terms = mlxl_exp_nonpositive_double4(
+            mlxl_difference_double4(load(source, index, step: step, count: lanes), shift))
+          if index == 0 && !(terms[0] >= smallestFirstTerm) { return false }
+          let sums = mlxl_prefix_sum_double4(terms, running)
+          running = mlxl_last_lane_double4(sums)
+          if target != nil { staged[quad] = mlxl_fma_double4(sums, tileScale, carryTerm) }
+          index &+= 4
+          quad &+= 1
+        }
+        if let target {
+          index = start
+          quad = 0
+          while index < end {
+            let outputs = mlxl_sum_double4(highs, mlxl_log_double4(staged[quad]))
+            store(outputs, target, index, step: step, count: min(4, count &- index))
+            smallest = mlxl_min_magnitude_double4(smallest, outputs)
+            index &+= 4
+            quad &+= 1
+          }
+        }
+        start = end
       }
-      index &+= 4
+      return true
     }
+    if !done { return nil }
     if target != nil {
       let limit = Element.cancellation * (high.magnitude + Element.cancellationOffset)
       nearZero = smallest[0] < limit || smallest[1] < limit || smallest[2] < limit || smallest[3] < limit
