@@ -115,8 +115,8 @@ extension LogSumExpTiles {
             let high = mlxl_max_nan_double4(c, m)
             highs[quad] = high
             // One of the two is exp(0) = 1; a -inf carry gives exp(-inf) = 0.
-            scales[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(m, high))
-            carryTerms[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(c, high))
+            scales[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(m, high), Element.precisionBits)
+            carryTerms[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(c, high), Element.precisionBits)
           }
         }
         for row in 0..<rows {
@@ -124,7 +124,7 @@ extension LogSumExpTiles {
           let rowOutput = output.map { $0 + row &* outputRowStride }
           for quad in 0..<quads where flags[quad] != 1 {
             let terms = mlxl_exp_nonpositive_double4(
-              mlxl_difference_double4(Element.load4(rowInput + quad &* 4 &* size), maxima[quad]))
+              mlxl_difference_double4(Element.load4(rowInput + quad &* 4 &* size), maxima[quad]), Element.precisionBits)
             if row == 0 && !(terms[0] >= smallestFirstTerm && terms[1] >= smallestFirstTerm
               && terms[2] >= smallestFirstTerm && terms[3] >= smallestFirstTerm)
             {
@@ -141,7 +141,7 @@ extension LogSumExpTiles {
           // (there: why): the same operations, the same bits.
           if let rowOutput {
             for quad in 0..<quads where flags[quad] == 0 {
-              let outputs = mlxl_sum_double4(highs[quad], mlxl_log_double4(staged[quad]))
+              let outputs = mlxl_sum_double4(highs[quad], mlxl_log_double4(staged[quad], Element.precisionBits))
               Element.store4(outputs, rowOutput + quad &* 4 &* size)
               smallest[quad] = mlxl_min_magnitude_double4(smallest[quad], outputs)
             }
@@ -150,7 +150,7 @@ extension LogSumExpTiles {
         for quad in 0..<quads {
           let lanes = quad &* 4
           if flags[quad] != 1 {
-            let totals = mlxl_sum_double4(maxima[quad], mlxl_log_double4(sums[quad]))
+            let totals = mlxl_sum_double4(maxima[quad], mlxl_log_double4(sums[quad], Element.precisionBits))
             for lane in 0..<4 { total[lanes &+ lane] = Element.accumulator(totals[lane]) }
           }
           if output != nil && flags[quad] == 0 {

@@ -146,7 +146,7 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
         while index < end {
           let lanes = min(4, count &- index)
           let terms = mlxl_exp_nonpositive_double4(
-            mlxl_difference_double4(load(source, index, step: step, count: lanes), shift))
+            mlxl_difference_double4(load(source, index, step: step, count: lanes), shift), Element.precisionBits)
           if index == 0 && !(terms[0] >= smallestFirstTerm) { return nil }
           // The quad's own prefix, then the running total added: the chain
           // from quad to quad is one addition (running + local[3] is the
@@ -162,7 +162,7 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
           index = start
           quad = 0
           while index < end {
-            let outputs = mlxl_sum_double4(highs, mlxl_log_double4(staged[quad]))
+            let outputs = mlxl_sum_double4(highs, mlxl_log_double4(staged[quad], Element.precisionBits))
             store(outputs, target, index, step: step, count: min(4, count &- index))
             smallest = mlxl_min_magnitude_double4(smallest, outputs)
             index &+= 4
@@ -181,7 +181,7 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     // The vector log, as the outputs have it: from the neutral element the
     // last output is this total, bit for bit (glibc's log differed from it in
     // the last bit of float64 outputs).
-    return mlxl_sum_double4(Quad(repeating: m), mlxl_log_double4(running))[0]
+    return mlxl_sum_double4(Quad(repeating: m), mlxl_log_double4(running, Element.precisionBits))[0]
   }
 
   public static func scanTile(
@@ -294,6 +294,9 @@ public protocol LogSumExpElement: ScanElement where Accumulator: ScanLogAddExp &
   /// more than about an ulp of the output.
   static var cancellation: Double { get }
   static var cancellationOffset: Double { get }
+  /// The precision of the vector exps and logs (VectorShims' `MLXL_BITS_*`):
+  /// what this type's outputs need, and no more (fewer polynomial terms).
+  static var precisionBits: Int32 { get }
 }
 
 extension LogSumExpElement {
@@ -316,6 +319,7 @@ extension LogSumExpElement where Accumulator == Double {
 }
 
 extension Float: LogSumExpElement {
+  @inline(__always) public static var precisionBits: Int32 { MLXL_BITS_SINGLE }
   @inline(__always) public static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double> {
     mlxl_widen_float4(address.loadUnaligned(as: SIMD4<Float>.self))
   }
@@ -325,6 +329,7 @@ extension Float: LogSumExpElement {
 }
 
 extension SixteenBitFloat {
+  @inline(__always) public static var precisionBits: Int32 { MLXL_BITS_HALF }
   @inline(__always) public static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double> {
     mlxl_widen_float4(widen(address.loadUnaligned(as: SIMD4<UInt16>.self)))
   }
@@ -363,6 +368,7 @@ extension Double: LogSumExpElement {
   /// maximum, as in long scans, stay on this path.
   @inline(__always) public static var cancellation: Double { 0.5 }
   @inline(__always) public static var cancellationOffset: Double { 1 }
+  @inline(__always) public static var precisionBits: Int32 { MLXL_BITS_DOUBLE }
 }
 
 extension Half: LogSumExpElement {}
