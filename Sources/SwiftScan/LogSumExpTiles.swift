@@ -127,14 +127,11 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     let tileScale = Quad(repeating: .exp(m - high))
     let shift = Quad(repeating: m)
     let highs = Quad(repeating: high)
-    // A stretch of `stagedQuads` quads at a time in two phases: their exps
-    // and sums (staged as `exp(c - H) + P_i exp(m - H)`), then their logs.
-    // One loop doing both per quad was latency-bound: an exp's chain, then
+    // A stretch of `stagedQuads` quads at a time in phases: their exps, their
+    // sums (staged as `exp(c - H) + P_i exp(m - H)`), then their logs.
+    // One loop doing all per quad was latency-bound: an exp's chain, then
     // the log's, on every quad left the out-of-order window too few quads to
     // overlap. The same operations on the same values: the same bits.
-    // (The running sums are the closure's locals, kept in a register: captured
-    // from outside, the compiler kept them on the stack, a store and a load
-    // in the chain from each quad to the next.)
     let walked = withUnsafeTemporaryAllocation(of: Quad.self, capacity: stagedQuads) { buffer -> (Quad, Quad)? in
       let staged = buffer.baseAddress!
       var running = Quad(repeating: 0)
@@ -144,19 +141,24 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
         let end = min(count, start &+ stagedQuads &* 4)
         var index = start, quad = 0
         while index < end {
-          let lanes = min(4, count &- index)
           let terms = mlxl_exp_nonpositive_double4(
-            mlxl_difference_double4(load(source, index, step: step, count: lanes), shift), Element.precisionBits)
+            mlxl_difference_double4(load(source, index, step: step, count: min(4, count &- index)), shift),
+            Element.precisionBits)
           if index == 0 && !(terms[0] >= smallestFirstTerm) { return nil }
-          // The quad's own prefix, then the running total added: the chain
-          // from quad to quad is one addition (running + local[3] is the
-          // last lane of running + local, the same bits).
-          let local = mlxl_prefix_sum_double4(terms, Quad(repeating: 0))
-          let sums = mlxl_sum_double4(running, local)
-          running = mlxl_sum_double4(running, mlxl_last_lane_double4(local))
-          if target != nil { staged[quad] = mlxl_fma_double4(sums, tileScale, carryTerm) }
+          staged[quad] = terms
           index &+= 4
           quad &+= 1
+        }
+        // The sums in a loop of their own: beside the exp's constants the
+        // running total was spilled, a store and a load in the chain from
+        // each quad to the next (perf). A quad's own prefix, then the running
+        // total added: the chain is one addition (running + local[3] is the
+        // last lane of running + local, the same bits).
+        for staging in 0..<quad {
+          let local = mlxl_prefix_sum_double4(staged[staging], Quad(repeating: 0))
+          let sums = mlxl_sum_double4(running, local)
+          running = mlxl_sum_double4(running, mlxl_last_lane_double4(local))
+          if target != nil { staged[staging] = mlxl_fma_double4(sums, tileScale, carryTerm) }
         }
         if let target {
           index = start
