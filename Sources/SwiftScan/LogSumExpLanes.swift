@@ -86,11 +86,13 @@ extension LogSumExpTiles {
     _ input: UnsafeRawPointer, _ inputRowStride: Int, _ output: UnsafeMutableRawPointer?, _ outputRowStride: Int,
     rows: Int, quads: Int, carry: UnsafePointer<Value>, total: UnsafeMutablePointer<Value>
   ) {
-    // Per quad: m, P, H, exp(m - H), exp(c - H), the least output magnitude; then a flag.
-    withUnsafeTemporaryAllocation(of: Quad.self, capacity: 6 &* quads) { buffer in
+    // Per quad: m, P, H, exp(m - H), exp(c - H), the least output magnitude,
+    // the row's staged sum; then a flag.
+    withUnsafeTemporaryAllocation(of: Quad.self, capacity: 7 &* quads) { buffer in
       withUnsafeTemporaryAllocation(of: UInt8.self, capacity: quads) { flagBuffer in
         let maxima = buffer.baseAddress!, sums = maxima + quads, highs = sums + quads
         let scales = highs + quads, carryTerms = scales + quads, smallest = carryTerms + quads
+        let staged = smallest + quads
         // 0: rescaled; 1: the row-by-row path (outputs and total); 2: its outputs only.
         let flags = flagBuffer.baseAddress!
         maxima.update(repeating: Quad(repeating: -.infinity), count: quads)
@@ -113,8 +115,8 @@ extension LogSumExpTiles {
             let high = mlxl_max_nan_double4(c, m)
             highs[quad] = high
             // One of the two is exp(0) = 1; a -inf carry gives exp(-inf) = 0.
-            scales[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(m, high))
-            carryTerms[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(c, high))
+            scales[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(m, high), Element.precisionBits)
+            carryTerms[quad] = mlxl_exp_nonpositive_double4(mlxl_difference_double4(c, high), Element.precisionBits)
           }
         }
         for row in 0..<rows {
@@ -122,7 +124,7 @@ extension LogSumExpTiles {
           let rowOutput = output.map { $0 + row &* outputRowStride }
           for quad in 0..<quads where flags[quad] != 1 {
             let terms = mlxl_exp_nonpositive_double4(
-              mlxl_difference_double4(Element.load4(rowInput + quad &* 4 &* size), maxima[quad]))
+              mlxl_difference_double4(Element.load4(rowInput + quad &* 4 &* size), maxima[quad]), Element.precisionBits)
             if row == 0 && !(terms[0] >= smallestFirstTerm && terms[1] >= smallestFirstTerm
               && terms[2] >= smallestFirstTerm && terms[3] >= smallestFirstTerm)
             {
@@ -131,9 +133,15 @@ extension LogSumExpTiles {
             }
             let running = sums[quad] + terms
             sums[quad] = running
-            if let rowOutput, flags[quad] == 0 {
-              let outputs = mlxl_sum_double4(
-                highs[quad], mlxl_log_double4(mlxl_fma_double4(running, scales[quad], carryTerms[quad])))
+            if output != nil && flags[quad] == 0 {
+              staged[quad] = mlxl_fma_double4(running, scales[quad], carryTerms[quad])
+            }
+          }
+          // The logs in a second loop over the row, as `walk` takes them
+          // (there: why): the same operations, the same bits.
+          if let rowOutput {
+            for quad in 0..<quads where flags[quad] == 0 {
+              let outputs = mlxl_sum_double4(highs[quad], mlxl_log_double4(staged[quad], Element.precisionBits))
               Element.store4(outputs, rowOutput + quad &* 4 &* size)
               smallest[quad] = mlxl_min_magnitude_double4(smallest[quad], outputs)
             }
@@ -142,7 +150,7 @@ extension LogSumExpTiles {
         for quad in 0..<quads {
           let lanes = quad &* 4
           if flags[quad] != 1 {
-            let totals = mlxl_sum_double4(maxima[quad], mlxl_log_double4(sums[quad]))
+            let totals = mlxl_sum_double4(maxima[quad], mlxl_log_double4(sums[quad], Element.precisionBits))
             for lane in 0..<4 { total[lanes &+ lane] = Element.accumulator(totals[lane]) }
           }
           if output != nil && flags[quad] == 0 {

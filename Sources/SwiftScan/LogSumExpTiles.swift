@@ -40,6 +40,10 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
   /// 2^-960: the least first term of a tile's sum that keeps every sum after it a normal number.
   static var smallestFirstTerm: Double { 0x1p-960 }
 
+  /// Quads per stretch of `walk`'s two phases: 2 KiB staged on the stack, in
+  /// L1 beside the tile. (A lane chunk stages a whole row: `scanChunk`.)
+  static var stagedQuads: Int { 64 }
+
   @inline(__always)
   static func direction(_ inputStride: Int, _ outputStride: Int) -> Int {
     if inputStride == size && outputStride == size { return 1 }
@@ -82,14 +86,19 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
   /// The tile's maximum, NaN if it holds one.
   @inline(__always)
   static func maximum(_ source: UnsafeRawPointer, count: Int, step: Int) -> Double {
-    var running = Quad(repeating: -.infinity)
+    // Two running maxima, each a chain of a compare and a blend per quad:
+    // with one, this pass took a tenth of the tile's time (perf).
+    var running = Quad(repeating: -.infinity), other = running
     var index = 0
-    while index &+ 4 <= count {
+    while index &+ 8 <= count {
       running = mlxl_max_nan_double4(running, load(source, index, step: step))
-      index &+= 4
+      other = mlxl_max_nan_double4(other, load(source, index &+ 4, step: step))
+      index &+= 8
     }
-    if index < count {
-      running = mlxl_max_nan_double4(running, load(source, index, step: step, count: count &- index))
+    running = mlxl_max_nan_double4(running, other)
+    while index < count {
+      running = mlxl_max_nan_double4(running, load(source, index, step: step, count: min(4, count &- index)))
+      index &+= 4
     }
     var result = running[0]
     for lane in 1..<4 where running[lane] > result || running[lane].isNaN { result = running[lane] }
@@ -118,22 +127,55 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     let tileScale = Quad(repeating: .exp(m - high))
     let shift = Quad(repeating: m)
     let highs = Quad(repeating: high)
-    var running = Quad(repeating: 0)
-    var smallest = Quad(repeating: .infinity)
-    var index = 0
-    while index < count {
-      let lanes = min(4, count &- index)
-      let terms = mlxl_exp_nonpositive_double4(mlxl_difference_double4(load(source, index, step: step, count: lanes), shift))
-      if index == 0 && !(terms[0] >= smallestFirstTerm) { return nil }
-      let sums = mlxl_prefix_sum_double4(terms, running)
-      running = mlxl_last_lane_double4(sums)
-      if let target {
-        let outputs = mlxl_sum_double4(highs, mlxl_log_double4(mlxl_fma_double4(sums, tileScale, carryTerm)))
-        store(outputs, target, index, step: step, count: lanes)
-        smallest = mlxl_min_magnitude_double4(smallest, outputs)
+    // A stretch of `stagedQuads` quads at a time in phases: their exps, their
+    // sums (staged as `exp(c - H) + P_i exp(m - H)`), then their logs.
+    // One loop doing all per quad was latency-bound: an exp's chain, then
+    // the log's, on every quad left the out-of-order window too few quads to
+    // overlap. The same operations on the same values: the same bits.
+    let walked = withUnsafeTemporaryAllocation(of: Quad.self, capacity: stagedQuads) { buffer -> (Quad, Quad)? in
+      let staged = buffer.baseAddress!
+      var running = Quad(repeating: 0)
+      var smallest = Quad(repeating: .infinity)
+      var start = 0
+      while start < count {
+        let end = min(count, start &+ stagedQuads &* 4)
+        var index = start, quad = 0
+        while index < end {
+          let terms = mlxl_exp_nonpositive_double4(
+            mlxl_difference_double4(load(source, index, step: step, count: min(4, count &- index)), shift),
+            Element.precisionBits)
+          if index == 0 && !(terms[0] >= smallestFirstTerm) { return nil }
+          staged[quad] = terms
+          index &+= 4
+          quad &+= 1
+        }
+        // The sums in a loop of their own: beside the exp's constants the
+        // running total was spilled, a store and a load in the chain from
+        // each quad to the next (perf). A quad's own prefix, then the running
+        // total added: the chain is one addition (running + local[3] is the
+        // last lane of running + local, the same bits).
+        for staging in 0..<quad {
+          let local = mlxl_prefix_sum_double4(staged[staging], Quad(repeating: 0))
+          let sums = mlxl_sum_double4(running, local)
+          running = mlxl_sum_double4(running, mlxl_last_lane_double4(local))
+          if target != nil { staged[staging] = mlxl_fma_double4(sums, tileScale, carryTerm) }
+        }
+        if let target {
+          index = start
+          quad = 0
+          while index < end {
+            let outputs = mlxl_sum_double4(highs, mlxl_log_double4(staged[quad], Element.precisionBits))
+            store(outputs, target, index, step: step, count: min(4, count &- index))
+            smallest = mlxl_min_magnitude_double4(smallest, outputs)
+            index &+= 4
+            quad &+= 1
+          }
+        }
+        start = end
       }
-      index &+= 4
+      return (running, smallest)
     }
+    guard let (running, smallest) = walked else { return nil }
     if target != nil {
       let limit = Element.cancellation * (high.magnitude + Element.cancellationOffset)
       nearZero = smallest[0] < limit || smallest[1] < limit || smallest[2] < limit || smallest[3] < limit
@@ -141,7 +183,7 @@ public enum LogSumExpTiles<Element: LogSumExpElement>: TileScanner {
     // The vector log, as the outputs have it: from the neutral element the
     // last output is this total, bit for bit (glibc's log differed from it in
     // the last bit of float64 outputs).
-    return mlxl_sum_double4(Quad(repeating: m), mlxl_log_double4(running))[0]
+    return mlxl_sum_double4(Quad(repeating: m), mlxl_log_double4(running, Element.precisionBits))[0]
   }
 
   public static func scanTile(
@@ -254,6 +296,9 @@ public protocol LogSumExpElement: ScanElement where Accumulator: ScanLogAddExp &
   /// more than about an ulp of the output.
   static var cancellation: Double { get }
   static var cancellationOffset: Double { get }
+  /// The precision of the vector exps and logs (VectorShims' `MLXL_BITS_*`):
+  /// what this type's outputs need, and no more (fewer polynomial terms).
+  static var precisionBits: Int32 { get }
 }
 
 extension LogSumExpElement {
@@ -276,6 +321,7 @@ extension LogSumExpElement where Accumulator == Double {
 }
 
 extension Float: LogSumExpElement {
+  @inline(__always) public static var precisionBits: Int32 { MLXL_BITS_SINGLE }
   @inline(__always) public static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double> {
     mlxl_widen_float4(address.loadUnaligned(as: SIMD4<Float>.self))
   }
@@ -285,6 +331,7 @@ extension Float: LogSumExpElement {
 }
 
 extension SixteenBitFloat {
+  @inline(__always) public static var precisionBits: Int32 { MLXL_BITS_HALF }
   @inline(__always) public static func load4(_ address: UnsafeRawPointer) -> SIMD4<Double> {
     mlxl_widen_float4(widen(address.loadUnaligned(as: SIMD4<UInt16>.self)))
   }
@@ -323,6 +370,7 @@ extension Double: LogSumExpElement {
   /// maximum, as in long scans, stay on this path.
   @inline(__always) public static var cancellation: Double { 0.5 }
   @inline(__always) public static var cancellationOffset: Double { 1 }
+  @inline(__always) public static var precisionBits: Int32 { MLXL_BITS_DOUBLE }
 }
 
 extension Half: LogSumExpElement {}

@@ -145,20 +145,33 @@ final class LogSumExpTests: XCTestCase {
   func testVectorExpAndLogAgainstFoundation() {
     var rng = SplitMix64(seed: 14)
     func ulpDistance(_ a: Double, _ b: Double) -> Double { a == b ? 0 : abs(a - b) / b.magnitude.ulp }
-    var worstExp = 0.0, worstLog = 0.0
-    for _ in 0..<100_000 {
-      let x = SIMD4<Double>((0..<4).map { _ in -Double.random(in: 0...708, using: &rng) })
-      let e = mlxl_exp_nonpositive_double4(x)
-      let s = SIMD4<Double>((0..<4).map { _ in exp2(Double.random(in: -960...12, using: &rng)) })
-      let l = mlxl_log_double4(s)
-      for lane in 0..<4 {
-        worstExp = max(worstExp, ulpDistance(e[lane], Foundation.exp(x[lane])))
-        worstLog = max(worstLog, ulpDistance(l[lane], Foundation.log(s[lane])))
+    // float64's precision: within 1 and 2 ulps; float32's and the 16-bit
+    // types': a relative error of the exp below 2^-bits, an absolute error of
+    // the log below 2^-bits (plus its rounding), vector_math.h's bounds.
+    for bits in [MLXL_BITS_DOUBLE, MLXL_BITS_SINGLE, MLXL_BITS_HALF] {
+      var worstExp = 0.0, worstLog = 0.0
+      for _ in 0..<100_000 {
+        let x = SIMD4<Double>((0..<4).map { _ in -Double.random(in: 0...708, using: &rng) })
+        let e = mlxl_exp_nonpositive_double4(x, bits)
+        let s = SIMD4<Double>((0..<4).map { _ in exp2(Double.random(in: -960...12, using: &rng)) })
+        let l = mlxl_log_double4(s, bits)
+        for lane in 0..<4 {
+          let exactExp = Foundation.exp(x[lane]), exactLog = Foundation.log(s[lane])
+          if bits == MLXL_BITS_DOUBLE {
+            worstExp = max(worstExp, ulpDistance(e[lane], exactExp))
+            worstLog = max(worstLog, ulpDistance(l[lane], exactLog))
+          } else {
+            worstExp = max(worstExp, abs(e[lane] - exactExp) / (exactExp * 0x1p-52 + 0x1p-1074))
+            worstLog = max(worstLog, abs(l[lane] - exactLog) / (2 * exactLog.magnitude.ulp + 0x1p-52))
+          }
+        }
       }
+      // Off the double precision: in units of 2^-52 (relative, absolute).
+      let bound = bits == MLXL_BITS_DOUBLE ? (1.0, 2.0) : (exp2(Double(52 - bits)), exp2(Double(52 - bits)))
+      XCTAssertLessThanOrEqual(worstExp, bound.0, "bits \(bits)")
+      XCTAssertLessThanOrEqual(worstLog, bound.1, "bits \(bits)")
     }
-    XCTAssertLessThanOrEqual(worstExp, 1)
-    XCTAssertLessThanOrEqual(worstLog, 2)
-    let special = mlxl_exp_nonpositive_double4(SIMD4(-.infinity, -709, 0, .nan))
+    let special = mlxl_exp_nonpositive_double4(SIMD4(-.infinity, -709, 0, .nan), MLXL_BITS_HALF)
     XCTAssertEqual(special[0], 0)
     XCTAssertEqual(special[1], 0)
     XCTAssertEqual(special[2], 1)
