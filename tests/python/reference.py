@@ -446,3 +446,17 @@ def available_memory() -> int:
     except OSError:
         pass
     return 0
+
+
+def logcumsumexp_long_double(x, axis=-1, reverse=False, inclusive=True):
+    """logcumsumexp as a long-double (64-bit mantissa on x86) sequential scan."""
+    wide = np.moveaxis(np.asarray(x).astype(np.longdouble), axis, -1)
+    if reverse:
+        wide = wide[..., ::-1]
+    with np.errstate(invalid="ignore"):
+        out = np.logaddexp.accumulate(wide, axis=-1)
+    if not inclusive:
+        out = np.concatenate([np.full(out.shape[:-1] + (1,), -np.inf, np.longdouble), out[..., :-1]], axis=-1)
+    if reverse:
+        out = out[..., ::-1]
+    return np.moveaxis(out, -1, axis)

@@ -13,24 +13,10 @@ import numpy as np
 import pytest
 
 import mlx_lite
-from reference import BF16
+from reference import BF16, logcumsumexp_long_double as _reference_long
 from test_logcumsumexp import SPECIALS as LANE_SPECIALS, _max_ulps
 
 TILE = 2048
-
-
-def _reference_long(x, axis=-1, reverse=False, inclusive=True):
-    """The long-double (64-bit mantissa on x86) sequential scan."""
-    wide = np.moveaxis(np.asarray(x).astype(np.longdouble), axis, -1)
-    if reverse:
-        wide = wide[..., ::-1]
-    with np.errstate(invalid="ignore"):
-        out = np.logaddexp.accumulate(wide, axis=-1)
-    if not inclusive:
-        out = np.concatenate([np.full(out.shape[:-1] + (1,), -np.inf, np.longdouble), out[..., :-1]], axis=-1)
-    if reverse:
-        out = out[..., ::-1]
-    return np.moveaxis(out, -1, axis)
 
 
 def _float64_errors(x, **kwargs):

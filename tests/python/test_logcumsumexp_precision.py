@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import mlx_lite
-from reference import BF16
+from reference import BF16, logcumsumexp_long_double as _exact
 
 TYPES = [np.float32, np.float16, BF16]
 IDS = ["float32", "float16", "bfloat16"]
@@ -25,19 +25,6 @@ MIN_EXP = {np.dtype(np.float32): -126, np.dtype(np.float16): -14, BF16: -126}
 STRETCH, TILE = 256, 2048
 SIZES = [1, 5, STRETCH - 1, STRETCH, STRETCH + 1, 2 * STRETCH + 3, TILE - 1, TILE, TILE + 1,
          64 * TILE - 1, 64 * TILE + 1]
-
-
-def _exact(x, axis=-1, reverse=False, inclusive=True):
-    wide = np.moveaxis(np.asarray(x).astype(np.longdouble), axis, -1)
-    if reverse:
-        wide = wide[..., ::-1]
-    with np.errstate(invalid="ignore"):
-        out = np.logaddexp.accumulate(wide, axis=-1)
-    if not inclusive:
-        out = np.concatenate([np.full(out.shape[:-1] + (1,), -np.inf, np.longdouble), out[..., :-1]], axis=-1)
-    if reverse:
-        out = out[..., ::-1]
-    return np.moveaxis(out, -1, axis)
 
 
 def _max_ulps(x, **kwargs):
